@@ -34,7 +34,8 @@ export interface MfaFailure {
   readonly retryAfterSeconds?: number;
 }
 
-export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: MfaFailure };
+export type Outcome<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: MfaFailure };
 
 /** `UserMfaStatusDto`: every field optional, as CSP documents it. */
 export interface MfaStatusDto {

@@ -1,0 +1,76 @@
+/**
+ * The access policy, enforced by graphql-shield: the only module that imports it (it has had no release
+ * since 2022, so it stays behind this one small seam).
+ */
+import { GraphQLError, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { applyMiddleware, type IMiddleware } from 'graphql-middleware';
+import { allow, deny, rule, shield } from 'graphql-shield';
+import { type MfaContext } from '../context.js';
+import { type MfaFailureCode } from '../backend/mfa-backend.js';
+import { MY_MFA_CODES, toMfaErrorMember, UPDATE_MY_MFA_CODES } from '../mfa/mfa-error.mapper.js';
+
+/** User accounts yes, service accounts no (CSP's policy for the MFA paths). Opaque tokens go on to CSP. */
+export const isNotServiceAccount = rule({ cache: 'contextual' })(
+  (_parent: unknown, _args: unknown, ctx: MfaContext) => ctx.identity.kind !== 'service-account',
+);
+
+/** Root fields refused to service accounts, with the union their refusal must fit. */
+const USER_ONLY_FIELDS: Readonly<Record<string, ReadonlySet<MfaFailureCode>>> = {
+  updateMyMfa: UPDATE_MY_MFA_CODES,
+  myMfa: MY_MFA_CODES,
+};
+
+type RuleMap = Record<string, typeof allow | typeof deny | typeof isNotServiceAccount>;
+
+const POLICY: Record<string, RuleMap> = {
+  // Deny by default: a root field added without a rule here is refused, not silently open.
+  // The federation fields are open: `_service` is the SDL; `_entities` exists only if we ever add entities.
+  Query: { '*': deny, myMfa: isNotServiceAccount, _service: allow, _entities: allow },
+  Mutation: { '*': deny, updateMyMfa: isNotServiceAccount },
+};
+
+/** Shield refuses rules for fields a schema lacks, so keep only the types and fields this schema has. */
+function policyFor(schema: GraphQLSchema): Record<string, RuleMap> {
+  const policy: Record<string, RuleMap> = {};
+  for (const [typeName, rules] of Object.entries(POLICY)) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    const fields = type.getFields();
+    policy[typeName] = Object.fromEntries(
+      Object.entries(rules).filter(([field]) => field === '*' || field in fields),
+    );
+  }
+  return policy;
+}
+
+/**
+ * A refused service account gets its union member as data; anything else refused is a FORBIDDEN error.
+ * Shield passes what this returns through as the field's value.
+ */
+function refusal(
+  _err: unknown,
+  _parent: unknown,
+  _args: unknown,
+  ctx: MfaContext,
+  info: GraphQLResolveInfo,
+): Error {
+  const codes = USER_ONLY_FIELDS[info.fieldName];
+  if (codes && ctx.identity.kind === 'service-account') {
+    const member = toMfaErrorMember({ code: 'SERVICE_ACCOUNT_NOT_ALLOWED', requestId: ctx.requestId }, codes);
+    return member as unknown as Error;
+  }
+  return new GraphQLError('Not authorised.', { extensions: { code: 'FORBIDDEN' } });
+}
+
+/** Wraps the schema's root fields in the policy. Leaf fields carry no rule, so they are left unwrapped. */
+export function applyAccessPolicy(schema: GraphQLSchema): GraphQLSchema {
+  const policy = policyFor(schema);
+  const generator = shield(policy, {
+    allowExternalErrors: true,
+    fallbackRule: allow,
+    fallbackError: refusal as never,
+  });
+  const middleware = generator.generate(schema) as Record<string, IMiddleware>;
+  const rootOnly = Object.fromEntries(Object.keys(policy).map((name) => [name, middleware[name]]));
+  return applyMiddleware(schema, rootOnly as IMiddleware);
+}

@@ -1,0 +1,136 @@
+/**
+ * The CSP backend: the only module that imports `got`. One configured instance, keep-alive,
+ * an explicit timeout, no retries, no redirects, and every answer through `csp-response.mapper`.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { got, RequestError, type Got, type Response } from 'got';
+import { type Logger } from '../../logger.js';
+import {
+  fail,
+  type BackendCall,
+  type MfaBackend,
+  type MfaStatusDto,
+  type MfaUpdateDto,
+  type Outcome,
+  type UpdateMfaCall,
+} from '../mfa-backend.js';
+import { mapStatusAnswer, mapUpdateAnswer, type CspAnswer } from './csp-response.mapper.js';
+
+export const CSP_MFA_PATH = 'csp/gateway/iam/vmwid/api/principal/mfa';
+export const CSP_MFA_STATUS_PATH = `${CSP_MFA_PATH}/status`;
+
+export interface CspClientOptions {
+  /** CSP base URL ending in '/', e.g. https://console.cloud.vmware.com/. */
+  readonly baseUrl: URL;
+  /** Upper bound for one call, connect to last byte. Defaults to 5_000. */
+  readonly timeoutMs?: number;
+  /** Larger answers are cut off and treated as not-a-CSP-answer. Defaults to 1_048_576. */
+  readonly maxResponseBytes?: number;
+  /** Sockets kept per upstream host. Defaults to 256. */
+  readonly maxSockets?: number;
+  readonly logger: Logger;
+}
+
+type Call =
+  | { method: 'PATCH'; path: string; json: { password: string; turnedOn: boolean } }
+  | { method: 'GET'; path: string };
+
+export function createCspMfaClient(options: CspClientOptions): MfaBackend {
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const maxResponseBytes = options.maxResponseBytes ?? 1_048_576;
+  const maxSockets = options.maxSockets ?? 256;
+  const logger = options.logger;
+  const agentOptions = { keepAlive: true, maxSockets, scheduling: 'lifo' as const };
+  const agent = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+
+  const client: Got = got.extend({
+    prefixUrl: options.baseUrl.href,
+    agent,
+    timeout: { request: timeoutMs },
+    // A retried PATCH with a wrong password would burn the user's lockout budget: never retry.
+    retry: { limit: 0 },
+    // A redirect could carry the token to another host: never follow, report it.
+    followRedirect: false,
+    throwHttpErrors: false,
+    responseType: 'text',
+    decompress: true,
+    headers: { accept: 'application/json', 'user-agent': 'csp-mfa-graphql' },
+  });
+
+  async function send(call: Call, base: BackendCall): Promise<CspAnswer | Outcome<never>> {
+    const headers = { 'csp-auth-token': base.token, 'x-request-id': base.requestId };
+    const request = client(call.path, {
+      method: call.method,
+      headers,
+      ...(call.method === 'PATCH' ? { json: call.json } : {}),
+      ...(base.signal ? { signal: base.signal } : {}),
+    });
+    let tooLarge = false;
+    request.on('downloadProgress', (progress) => {
+      if (progress.transferred <= maxResponseBytes || tooLarge) return;
+      tooLarge = true;
+      request.cancel();
+    });
+    try {
+      const response: Response<string> = await request;
+      if (response.statusCode >= 300 && response.statusCode < 400) {
+        logger.warn(
+          { requestId: base.requestId, statusCode: response.statusCode },
+          'CSP answered with a redirect, which is never followed; check CSP_BASE_URL',
+        );
+      }
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      return faultOutcome(tooLarge ? 'ERR_CSP_RESPONSE_TOO_LARGE' : errorCodeOf(error), base);
+    }
+  }
+
+  /** Transport faults (timeout, reset, refused, cut-off body, cancellation) are all "upstream unavailable". */
+  function faultOutcome(code: string, base: BackendCall): Outcome<never> {
+    if (base.signal?.aborted) {
+      logger.debug({ requestId: base.requestId }, 'client went away; upstream call cancelled');
+    } else {
+      logger.warn({ requestId: base.requestId, code }, 'CSP call failed');
+    }
+    return fail({ code: 'UPSTREAM_UNAVAILABLE', requestId: base.requestId });
+  }
+
+  const isAnswer = (value: CspAnswer | Outcome<never>): value is CspAnswer => 'statusCode' in value;
+
+  return {
+    kind: 'csp',
+
+    async updateMfa(call: UpdateMfaCall): Promise<Outcome<MfaUpdateDto>> {
+      const answer = await send(
+        { method: 'PATCH', path: CSP_MFA_PATH, json: { password: call.password, turnedOn: call.turnedOn } },
+        call,
+      );
+      return isAnswer(answer) ? withRequestId(mapUpdateAnswer(answer, call.turnedOn), call) : answer;
+    },
+
+    async getMfaStatus(call: BackendCall): Promise<Outcome<MfaStatusDto>> {
+      const answer = await send({ method: 'GET', path: CSP_MFA_STATUS_PATH }, call);
+      return isAnswer(answer) ? withRequestId(mapStatusAnswer(answer), call) : answer;
+    },
+
+    async isReady(): Promise<boolean> {
+      return true;
+    },
+
+    async close(): Promise<void> {
+      agent.http.destroy();
+      agent.https.destroy();
+    },
+  };
+}
+
+function errorCodeOf(error: unknown): string {
+  return error instanceof RequestError ? error.code : 'ERR_UNKNOWN';
+}
+
+/** Every failure carries a request id: CSP's when it sent one, else ours. */
+function withRequestId<T>(outcome: Outcome<T>, call: BackendCall): Outcome<T> {
+  if (outcome.ok || outcome.failure.requestId) return outcome;
+  return fail({ ...outcome.failure, requestId: call.requestId });
+}

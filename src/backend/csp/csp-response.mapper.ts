@@ -1,0 +1,176 @@
+/**
+ * The one exhaustive mapper from a CSP HTTP answer (status, headers, body text) to an `Outcome`.
+ * Only this file knows what CSP's statuses and `CspErrorResponse` bodies mean.
+ */
+import {
+  fail,
+  succeed,
+  type MfaFailure,
+  type MfaFailureCode,
+  type MfaStatusDto,
+  type MfaUpdateDto,
+  type Outcome,
+} from '../mfa-backend.js';
+
+/** Which CSP operation answered: the same status means different things on different paths. */
+export type CspOperation = 'update' | 'status';
+
+export interface CspAnswer {
+  readonly statusCode: number;
+  /** Lower-cased header names, as node gives them. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+/** The fields of `CspErrorResponse` we pass on; anything else in the body (stackTrace, causes, …) is dropped. */
+interface CspErrorFields {
+  cspErrorCode?: string;
+  errorCode?: string;
+  moduleCode?: number;
+  requestId?: string;
+}
+
+const MAX_FIELD_LENGTH = 200;
+/** Identifiers only: CSP codes and request ids never need more, and this keeps URLs and free text out. */
+const SAFE_IDENTIFIER = /^[A-Za-z0-9._:\-/]+$/;
+
+function header(answer: CspAnswer, name: string): string | undefined {
+  const value = answer.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseJsonObject(body: string): Record<string, unknown> | undefined {
+  const text = body.trim();
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeIdentifier(value: unknown): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).trim();
+  if (text.length === 0 || text.length > MAX_FIELD_LENGTH || !SAFE_IDENTIFIER.test(text)) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return undefined;
+  return text;
+}
+
+/** `moduleCode` is documented as int32 but arrives as a numeric string in the wild: accept both. */
+function moduleCodeOf(value: unknown): number | undefined {
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)
+        ? Number(value)
+        : NaN;
+  return Number.isSafeInteger(n) && Math.abs(n) <= 2_147_483_647 ? n : undefined;
+}
+
+function errorFields(answer: CspAnswer): CspErrorFields {
+  const body = parseJsonObject(answer.body) ?? {};
+  return {
+    cspErrorCode: safeIdentifier(body.cspErrorCode),
+    errorCode: safeIdentifier(body.errorCode),
+    moduleCode: moduleCodeOf(body.moduleCode),
+    requestId: safeIdentifier(body.requestId) ?? safeIdentifier(header(answer, 'csp-request-id')),
+  };
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date; anything else is ignored, never required. */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d{1,9}$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** Status → failure code, per operation; any status CSP does not document is UNEXPECTED (it keeps its statusCode). */
+function failureCodeFor(operation: CspOperation, statusCode: number): MfaFailureCode {
+  switch (statusCode) {
+    case 400:
+      return 'PASSWORD_REQUIRED';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      // PATCH: "Wrong password provided". GET status: "the user is forbidden to use the API".
+      return operation === 'update' ? 'WRONG_PASSWORD' : 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 409:
+      return 'CONFLICT';
+    case 429:
+      return 'RATE_LIMITED';
+    case 502:
+    case 503:
+    case 504:
+      return 'UPSTREAM_UNAVAILABLE';
+    default:
+      return 'UNEXPECTED';
+  }
+}
+
+function failureOf(operation: CspOperation, answer: CspAnswer): MfaFailure {
+  const code = failureCodeFor(operation, answer.statusCode);
+  const fields = errorFields(answer);
+  const base: MfaFailure = { code, statusCode: answer.statusCode, ...withoutUndefined(fields) };
+  if (code !== 'RATE_LIMITED') return base;
+  const retryAfterSeconds = parseRetryAfter(header(answer, 'retry-after'));
+  return retryAfterSeconds === undefined ? base : { ...base, retryAfterSeconds };
+}
+
+/** A body that is not a CSP answer: an HTML error page, nothing, or JSON of the wrong shape. */
+function notCspAnswer(answer: CspAnswer): Outcome<never> {
+  const requestId = safeIdentifier(header(answer, 'csp-request-id'));
+  return fail({
+    code: 'UPSTREAM_UNAVAILABLE',
+    statusCode: answer.statusCode,
+    ...withoutUndefined({ requestId }),
+  });
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** PATCH …/principal/mfa. `turnedOn` is optional in `UpdateMfaResponse`: a 200 without it applied what was asked. */
+export function mapUpdateAnswer(answer: CspAnswer, requestedTurnedOn: boolean): Outcome<MfaUpdateDto> {
+  if (answer.statusCode !== 200) return fail(failureOf('update', answer));
+  const body = parseJsonObject(answer.body);
+  if (!body) return notCspAnswer(answer);
+  if (body.turnedOn === undefined || body.turnedOn === null) return succeed({ turnedOn: requestedTurnedOn });
+  if (typeof body.turnedOn !== 'boolean') return notCspAnswer(answer);
+  return succeed({ turnedOn: body.turnedOn });
+}
+
+/** GET …/principal/mfa/status → `UserMfaStatusDto`; a field of the wrong type makes the whole answer suspect. */
+export function mapStatusAnswer(answer: CspAnswer): Outcome<MfaStatusDto> {
+  if (answer.statusCode !== 200) return fail(failureOf('status', answer));
+  const body = parseJsonObject(answer.body);
+  if (!body) return notCspAnswer(answer);
+  const { activated, deviceName, turnedOn, username } = body;
+  const optional = (v: unknown, type: 'boolean' | 'string'): boolean =>
+    v === undefined || v === null || typeof v === type;
+  if (
+    !optional(activated, 'boolean') ||
+    !optional(turnedOn, 'boolean') ||
+    !optional(deviceName, 'string') ||
+    !optional(username, 'string')
+  ) {
+    return notCspAnswer(answer);
+  }
+  return succeed(
+    withoutUndefined({
+      activated: (activated ?? undefined) as boolean | undefined,
+      turnedOn: (turnedOn ?? undefined) as boolean | undefined,
+      deviceName: (deviceName ?? undefined) as string | undefined,
+      username: (username ?? undefined) as string | undefined,
+    }),
+  );
+}

@@ -1,0 +1,64 @@
+/** Process entry: config, backend, server, signals. The only module that touches `process` and the console. */
+import 'reflect-metadata';
+import { HELP_TEXT, loadConfig, wantsHelp } from './config.js';
+import { createLogger } from './logger.js';
+import { createBackend } from './backend/create-backend.js';
+import { createServer, GRAPHQL_PATH } from './server.js';
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    console.log(HELP_TEXT);
+    return 0;
+  }
+  const loaded = loadConfig(process.env, argv);
+  if (!loaded.ok) {
+    for (const message of loaded.errors) console.error(`config: ${message}`);
+    console.error('Run with --help to list the settings.');
+    return 2;
+  }
+  const { config } = loaded;
+  const logger = createLogger({ level: config.logLevel });
+
+  const created = await createBackend(config, logger);
+  if (!created.ok) {
+    console.error(created.message);
+    return 1;
+  }
+  const running = await createServer({ config, backend: created.backend, logger }).listen();
+  logger.info(
+    { url: `${running.url}${GRAPHQL_PATH}`, port: running.port, backend: created.backend.kind },
+    'listening',
+  );
+  if (created.banner) console.log(created.banner(running.url));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    running.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return -1;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error('fatal:', error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,246 @@
+/**
+ * createServer(config): the HTTP listener, Apollo Server, /health and /ready, and graceful shutdown.
+ * A plain node:http handler in front of Apollo keeps per-request work small and lets us bound the body,
+ * stamp a request id and cancel upstream calls when the client goes away.
+ */
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
+import { type Config } from './config.js';
+import { createContext, type MfaContext } from './context.js';
+import { type MfaBackend } from './backend/mfa-backend.js';
+import { type Logger } from './logger.js';
+import { createLandingPagePlugin } from './plugins/landing-page.plugin.js';
+import { createErrorReportingPlugin, formatClientError } from './plugins/error-masking.plugin.js';
+import { buildMfaSchema } from './schema.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface ServerOptions {
+  readonly config: Config;
+  readonly backend: MfaBackend;
+  readonly logger: Logger;
+}
+
+export interface RunningServer {
+  /** The bound address, e.g. http://127.0.0.1:4000. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the backend. */
+  close(): Promise<void>;
+}
+
+export interface MfaServer {
+  readonly apollo: ApolloServer<MfaContext>;
+  listen(): Promise<RunningServer>;
+}
+
+/** A caller's request id is reused only when it is short and plain; otherwise we make our own. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+class RequestBodyError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createServer(options: ServerOptions): MfaServer {
+  const { config, backend, logger } = options;
+  const { schema } = buildMfaSchema();
+
+  const apollo = new ApolloServer<MfaContext>({
+    schema,
+    introspection: !config.production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatClientError,
+    logger: {
+      debug: (m) => logger.debug(m),
+      info: (m) => logger.info(m),
+      warn: (m) => logger.warn(m),
+      error: (m) => logger.error(m),
+    },
+    plugins: [
+      // Per-field work for features this API does not use.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginDisableSuggestions(),
+      createErrorReportingPlugin(logger),
+      createLandingPagePlugin({ production: config.production, graphqlPath: GRAPHQL_PATH }),
+    ],
+  });
+
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const headerId = req.headers['x-request-id'];
+    const requestId =
+      typeof headerId === 'string' && SANE_REQUEST_ID.test(headerId) ? headerId : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+
+    if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/ready') {
+      const ready = !draining && (await backend.isReady());
+      return sendJson(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : draining ? 'draining' : 'not ready',
+      });
+    }
+    if (url.pathname !== GRAPHQL_PATH && url.pathname !== '/') {
+      return sendJson(res, 404, {
+        errors: [{ message: `Not found. GraphQL is served at ${GRAPHQL_PATH}.` }],
+      });
+    }
+    if (draining) {
+      res.setHeader('connection', 'close');
+      return sendJson(res, 503, {
+        errors: [{ message: 'The server is shutting down.', extensions: { code: 'UNAVAILABLE' } }],
+      });
+    }
+
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+
+    let body: unknown;
+    try {
+      body = req.method === 'POST' ? await readJsonBody(req, config.maxBodyBytes) : undefined;
+    } catch (error) {
+      if (!(error instanceof RequestBodyError)) throw error;
+      return sendJson(res, error.statusCode, {
+        errors: [{ message: error.message, extensions: { code: error.code, requestId } }],
+      });
+    }
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      headers,
+      search: url.search,
+      body,
+    };
+
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () =>
+        createContext({
+          headers,
+          requestId,
+          signal: abort.signal,
+          backend,
+          logger,
+          serviceAccountRule: config.serviceAccountRule,
+        }),
+    });
+
+    for (const [name, value] of result.headers) res.setHeader(name, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  const httpServer = http.createServer((req, res) => {
+    inFlight++;
+    res.on('close', () => {
+      inFlight--;
+      if (draining && inFlight === 0) drained?.();
+    });
+    handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'request handling failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.' }] });
+      else res.destroy();
+    });
+  });
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
+  httpServer.requestTimeout = 30_000;
+
+  return {
+    apollo,
+    async listen(): Promise<RunningServer> {
+      await apollo.start();
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      const address = httpServer.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return {
+        url: `http://${host}:${address.port}`,
+        port: address.port,
+        close: async () => {
+          draining = true;
+          const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+          httpServer.closeIdleConnections();
+          if (inFlight > 0) {
+            const allDone = new Promise<void>((resolve) => (drained = resolve));
+            const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
+            await Promise.race([allDone, grace]);
+          }
+          httpServer.closeAllConnections();
+          await closed;
+          await apollo.stop();
+          await backend.close();
+        },
+      };
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, payload: unknown): void {
+  const body = JSON.stringify(payload);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+/** Reads at most `limit` bytes; parses JSON bodies. Other content types go to Apollo as-is (it answers 4xx). */
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw new RequestBodyError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      throw new RequestBodyError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  const contentType = req.headers['content-type'] ?? '';
+  if (!/^application\/(?:graphql-response\+)?json\b/i.test(contentType)) return text;
+  if (text.trim() === '') throw new RequestBodyError(400, 'BAD_REQUEST', 'The request body is empty.');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new RequestBodyError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+  }
+}
