@@ -14,8 +14,11 @@ export interface MfaContext {
   /** Aborted when the client goes away; passed to every backend call. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
-  /** Created on first use: most requests that never read the status pay nothing for it. */
-  readonly mfaStatusLoader: MfaStatusLoader;
+  /**
+   * The request's status loader, created on first use. A method, not a getter: Apollo copies the
+   * context with Object.assign, which would run a getter for every request.
+   */
+  mfaStatusLoader(): MfaStatusLoader;
   /** The call shape every backend method takes; throws if there is no token (resolvers check first). */
   backendCall(): BackendCall;
 }
@@ -47,7 +50,7 @@ export function createContext(options: ContextOptions): MfaContext {
     signal: options.signal,
     logger: options.logger,
     backendCall,
-    get mfaStatusLoader() {
+    mfaStatusLoader() {
       loader ??= createMfaStatusLoader(options.backend, backendCall());
       return loader;
     },

@@ -15,7 +15,7 @@ import { createContext, type MfaContext } from './context.js';
 import { type MfaBackend } from './backend/mfa-backend.js';
 import { type Logger } from './logger.js';
 import { createLandingPagePlugin } from './plugins/landing-page.plugin.js';
-import { createErrorReportingPlugin, formatClientError } from './plugins/error-masking.plugin.js';
+import { createErrorMasking } from './plugins/error-masking.plugin.js';
 import { buildMfaSchema } from './schema.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -55,6 +55,7 @@ class RequestBodyError extends Error {
 export function createServer(options: ServerOptions): MfaServer {
   const { config, backend, logger } = options;
   const { schema } = buildMfaSchema();
+  const masking = createErrorMasking(logger);
 
   const apollo = new ApolloServer<MfaContext>({
     schema,
@@ -62,7 +63,7 @@ export function createServer(options: ServerOptions): MfaServer {
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    formatError: formatClientError,
+    formatError: masking.formatError,
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),
@@ -74,7 +75,7 @@ export function createServer(options: ServerOptions): MfaServer {
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDisableSuggestions(),
-      createErrorReportingPlugin(logger),
+      masking.plugin,
       createLandingPagePlugin({ production: config.production, graphqlPath: GRAPHQL_PATH }),
     ],
   });

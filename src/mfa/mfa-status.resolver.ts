@@ -41,7 +41,7 @@ export class MfaStatusResolver {
 
 async function statusOf(status: MfaStatus, ctx: MfaContext): Promise<MfaStatusDto> {
   if (status.loadedStatus) return status.loadedStatus;
-  const outcome = await ctx.mfaStatusLoader.load(SELF);
+  const outcome = await ctx.mfaStatusLoader().load(SELF);
   if (outcome.ok) return outcome.value;
   // The update itself succeeded; only its details are missing, so this is a partial error on the field.
   throw new GraphQLError('The MFA status details could not be read; the change itself was applied.', {

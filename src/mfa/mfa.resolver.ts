@@ -35,7 +35,7 @@ export class MfaResolver {
   })
   async myMfa(@Ctx() ctx: MfaContext): Promise<typeof MyMfaResult> {
     if (!ctx.token) return localFailure('UNAUTHENTICATED', ctx, MY_MFA_CODES);
-    const outcome = await ctx.mfaStatusLoader.load(SELF);
+    const outcome = await ctx.mfaStatusLoader().load(SELF);
     if (!outcome.ok) return toMfaErrorMember(outcome.failure, MY_MFA_CODES);
     // CSP documents every status field as optional; an absent `turnedOn` means MFA is not enforced.
     return new MfaStatus(outcome.value.turnedOn ?? false, outcome.value);

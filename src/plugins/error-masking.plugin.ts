@@ -43,28 +43,41 @@ function isClientFacing(error: unknown, code: unknown): code is string {
   return !(original instanceof Error) || original instanceof GraphQLError;
 }
 
-/** Apollo's `formatError`: pass client-facing errors (redacted), mask the rest. */
-export function formatClientError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (isClientFacing(error, code)) {
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, message: redactQuotedInput(formatted.message, code), extensions };
-  }
-  return {
-    message: UNEXPECTED_ERROR_MESSAGE,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    ...(formatted.path ? { path: formatted.path } : {}),
-  };
+export interface ErrorMasking {
+  /** Apollo's `formatError`: pass client-facing errors (redacted), mask the rest. */
+  readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Puts the request id on every error the client sees, and logs masked errors with their cause. */
+  readonly plugin: ApolloServerPlugin<MfaContext>;
 }
 
-/** Puts the request id on every error the client sees, and logs what was masked with its cause. */
-export function createErrorReportingPlugin(logger: Logger): ApolloServerPlugin<MfaContext> {
-  return {
+export function createErrorMasking(logger: Logger): ErrorMasking {
+  // Errors met during execution are logged by the plugin, which knows the request id; the rest
+  // (context or pipeline failures) are logged by formatError.
+  const logged = new WeakSet<object>();
+
+  const formatError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (isClientFacing(error, code)) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, message: redactQuotedInput(formatted.message, code), extensions };
+    }
+    if (typeof error !== 'object' || error === null || !logged.has(error)) {
+      logger.error({ err: unwrapResolverError(error) }, 'unexpected error outside GraphQL execution');
+    }
+    return {
+      message: UNEXPECTED_ERROR_MESSAGE,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      ...(formatted.path ? { path: formatted.path } : {}),
+    };
+  };
+
+  const plugin: ApolloServerPlugin<MfaContext> = {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             if (isClientFacing(error, error.extensions?.code)) continue;
+            logged.add(error);
             logger.error(
               { requestId: contextValue.requestId, path: error.path, err: unwrapResolverError(error) },
               'unexpected error while executing a GraphQL operation',
@@ -83,4 +96,6 @@ export function createErrorReportingPlugin(logger: Logger): ApolloServerPlugin<M
       };
     },
   };
+
+  return { formatError, plugin };
 }

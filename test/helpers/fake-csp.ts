@@ -1,0 +1,143 @@
+/**
+ * A real HTTP server on loopback (port 0) that plays CSP on the documented MFA paths. Each test scripts
+ * the answers; every request that arrives is recorded, so tests can assert what was (and was not) sent.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+
+export const PATCH_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa';
+export const STATUS_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa/status';
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+export type Reply = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface FakeCsp {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  /** Scripts the answer of `PATCH …/principal/mfa` (default: 200 `{turnedOn: <asked>}`). */
+  onPatch(reply: Reply): void;
+  /** Scripts the answer of `GET …/principal/mfa/status` (default: 200 with a full status). */
+  onStatus(reply: Reply): void;
+  /** Resolves when a request's socket closed before an answer was written (the client cancelled). */
+  cancelled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_STATUS = {
+  activated: true,
+  deviceName: 'Pixel 9',
+  turnedOn: true,
+  username: 'alice@example.com',
+};
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+}
+
+export function cspError(
+  status: number,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Reply {
+  return json(
+    status,
+    {
+      statusCode: status,
+      cspErrorCode: '420.100',
+      errorCode: 'vmwid.mfa.error',
+      message: 'Something went wrong',
+      moduleCode: '420',
+      requestId: 'csp-req-1',
+      traceId: 'trace-xyz',
+      metadata: { any: 'thing' },
+      ...extra,
+    },
+    { 'csp-request-id': 'csp-header-id', ...headers },
+  );
+}
+
+export function html(status: number): Reply {
+  return (_req, res) => {
+    res.writeHead(status, { 'content-type': 'text/html' });
+    res.end('<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>');
+  };
+}
+
+export function empty(status: number): Reply {
+  return (_req, res) => {
+    res.writeHead(status, { 'content-length': '0' });
+    res.end();
+  };
+}
+
+/** Promises more bytes than it sends, then closes: a cut-off body. */
+export const truncated: Reply = (_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+  res.write('{"turnedOn":');
+  setTimeout(() => res.destroy(), 20);
+};
+
+/** Never answers (until the server closes). */
+export const hang: Reply = () => undefined;
+
+/** Resets the connection without any answer. */
+export const drop: Reply = (req) => {
+  req.socket.destroy();
+};
+
+export function redirect(location: string): Reply {
+  return (_req, res) => {
+    res.writeHead(302, { location });
+    res.end();
+  };
+}
+
+export async function startFakeCsp(): Promise<FakeCsp> {
+  const requests: RecordedRequest[] = [];
+  let patchReply: Reply | undefined;
+  let statusReply: Reply = json(200, DEFAULT_STATUS, { 'csp-request-id': 'csp-status-id' });
+  let cancelledResolve: (() => void) | undefined;
+  const cancelledPromise = new Promise<void>((resolve) => (cancelledResolve = resolve));
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      requests.push({ method: req.method ?? '', path, headers: req.headers, body });
+      res.on('close', () => {
+        if (!res.writableFinished) cancelledResolve?.();
+      });
+      if (req.method === 'PATCH' && path === PATCH_PATH) {
+        if (patchReply) return patchReply(req, res);
+        const asked = (JSON.parse(body) as { turnedOn?: boolean }).turnedOn;
+        return json(200, { turnedOn: asked }, { 'csp-request-id': 'csp-patch-id' })(req, res);
+      }
+      if (req.method === 'GET' && path === STATUS_PATH) return statusReply(req, res);
+      json(404, { statusCode: 404, message: 'no such path' })(req, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    onPatch: (reply) => (patchReply = reply),
+    onStatus: (reply) => (statusReply = reply),
+    cancelled: () => cancelledPromise,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/** Starts the real gateway (createServer) on port 0 against a given CSP URL, capturing every log line. */
+import { Writable } from 'node:stream';
+import { createBackend } from '../../src/backend/create-backend.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createServer, type RunningServer } from '../../src/server.js';
+
+export interface GraphQLAnswer<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: {
+    data?: T | null;
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  };
+}
+
+export interface TestGateway {
+  readonly url: string;
+  readonly graphqlUrl: string;
+  /** Every log line the gateway wrote, as raw JSON text. */
+  readonly logs: string[];
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLAnswer<T>>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(env: Record<string, string>): Promise<TestGateway> {
+  const loaded = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env });
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = createLogger({ level: loaded.config.logLevel, destination });
+  const created = await createBackend(loaded.config, logger);
+  if (!created.ok) throw new Error(created.message);
+  const running: RunningServer = await createServer({
+    config: loaded.config,
+    backend: created.backend,
+    logger,
+  }).listen();
+  const graphqlUrl = `${running.url}/graphql`;
+  return {
+    url: running.url,
+    graphqlUrl,
+    logs,
+    async graphql<T>(
+      query: string,
+      variables?: Record<string, unknown>,
+      headers: Record<string, string> = {},
+    ) {
+      const response = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as GraphQLAnswer<T>['body'],
+      };
+    },
+    close: () => running.close(),
+  };
+}
