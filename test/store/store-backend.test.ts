@@ -53,14 +53,20 @@ describe('store MFA update', () => {
     const clock = createClock();
     const store = await openTestStore({ now: clock.now });
     const { token } = await addUser(store);
-    expect(valueOf(await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: true }))).toEqual({
-      turnedOn: true,
-    });
+    expect(valueOf(await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: true }))).toEqual(
+      {
+        turnedOn: true,
+      },
+    );
     expect(valueOf(await store.getMfaStatus(newCall(token))).turnedOn).toBe(true);
     clock.advance(1000);
     valueOf(await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: false }));
     const page = valueOf(await store.getMfaAudit(newCall(token), allTime));
-    expect(page.results.map((event) => event.action)).toEqual(['MFA_DISABLE', 'MFA_ENABLE', 'MFA_ACTIVATION']);
+    expect(page.results.map((event) => event.action)).toEqual([
+      'MFA_DISABLE',
+      'MFA_ENABLE',
+      'MFA_ACTIVATION',
+    ]);
     await store.close();
   });
 
@@ -100,7 +106,9 @@ describe('store MFA update', () => {
   it('returns CONFLICT when turning MFA on with no activated device, and changes nothing', async () => {
     const store = await openTestStore();
     const { token } = await addUser(store, { activated: false });
-    const failure = failureOf(await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: true }));
+    const failure = failureOf(
+      await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: true }),
+    );
     expect(failure.code).toBe('CONFLICT');
     expect(valueOf(await store.getMfaStatus(newCall(token))).turnedOn).toBe(false);
     expect(valueOf(await store.getMfaAudit(newCall(token), allTime)).totalResults).toBe(0);
@@ -110,7 +118,9 @@ describe('store MFA update', () => {
   it('allows turning MFA off with no activated device (nothing to conflict with)', async () => {
     const store = await openTestStore();
     const { token } = await addUser(store, { activated: false });
-    expect(valueOf(await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: false }))).toEqual({
+    expect(
+      valueOf(await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: false })),
+    ).toEqual({
       turnedOn: false,
     });
     await store.close();
@@ -120,7 +130,9 @@ describe('store MFA update', () => {
     const store = await openTestStore();
     await store.admin.addPrincipal({ kind: 'user', name: 'nopass@example.com' });
     const token = await store.admin.mintToken('nopass@example.com');
-    const failure = failureOf(await store.updateMfa({ ...newCall(token), password: 'anything', turnedOn: false }));
+    const failure = failureOf(
+      await store.updateMfa({ ...newCall(token), password: 'anything', turnedOn: false }),
+    );
     expect(failure.code).toBe('WRONG_PASSWORD');
     await store.close();
   });
@@ -129,15 +141,21 @@ describe('store MFA update', () => {
 describe('store failed-attempt guard', () => {
   it('returns RATE_LIMITED with retryAfterSeconds after too many wrong passwords, even for the right one', async () => {
     const clock = createClock();
-    const store = await openTestStore({ now: clock.now, maxFailedAttempts: 3, failedAttemptWindowMs: 60_000 });
+    const store = await openTestStore({
+      now: clock.now,
+      maxFailedAttempts: 3,
+      failedAttemptWindowMs: 60_000,
+    });
     const { token } = await addUser(store);
     for (let i = 0; i < 3; i += 1) {
-      expect(failureOf(await store.updateMfa({ ...newCall(token), password: 'wrong', turnedOn: true })).code).toBe(
-        'WRONG_PASSWORD',
-      );
+      expect(
+        failureOf(await store.updateMfa({ ...newCall(token), password: 'wrong', turnedOn: true })).code,
+      ).toBe('WRONG_PASSWORD');
       clock.advance(1000);
     }
-    const limited = failureOf(await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: true }));
+    const limited = failureOf(
+      await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: true }),
+    );
     expect(limited.code).toBe('RATE_LIMITED');
     expect(limited.retryAfterSeconds).toBe(57);
     clock.advance(58_000);
@@ -148,7 +166,8 @@ describe('store failed-attempt guard', () => {
   it('never limits when the guard is turned off', async () => {
     const store = await openTestStore({ maxFailedAttempts: 0 });
     const { token } = await addUser(store);
-    for (let i = 0; i < 6; i += 1) await store.updateMfa({ ...newCall(token), password: 'wrong', turnedOn: true });
+    for (let i = 0; i < 6; i += 1)
+      await store.updateMfa({ ...newCall(token), password: 'wrong', turnedOn: true });
     expect((await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: true })).ok).toBe(true);
     await store.close();
   });
@@ -161,34 +180,43 @@ describe('store authentication', () => {
     getMfaAudit: (store, token) => store.getMfaAudit(newCall(token), allTime),
   };
 
-  it.each(Object.keys(operations))('%s returns UNAUTHENTICATED for a missing or garbage token', async (operation) => {
-    const store = await openTestStore();
-    const run = operations[operation];
-    if (!run) throw new Error('unknown operation');
-    expect(failureOf(await run(store, '')).code).toBe('UNAUTHENTICATED');
-    expect(failureOf(await run(store, 'not-a-jwt')).code).toBe('UNAUTHENTICATED');
-    await store.close();
-  });
+  it.each(Object.keys(operations))(
+    '%s returns UNAUTHENTICATED for a missing or garbage token',
+    async (operation) => {
+      const store = await openTestStore();
+      const run = operations[operation];
+      if (!run) throw new Error('unknown operation');
+      expect(failureOf(await run(store, '')).code).toBe('UNAUTHENTICATED');
+      expect(failureOf(await run(store, 'not-a-jwt')).code).toBe('UNAUTHENTICATED');
+      await store.close();
+    },
+  );
 
-  it.each(Object.keys(operations))('%s returns NOT_FOUND for a valid token whose principal was removed', async (operation) => {
-    const store = await openTestStore();
-    const { name, token } = await addUser(store);
-    store.admin.removePrincipal(name);
-    const run = operations[operation];
-    if (!run) throw new Error('unknown operation');
-    expect(failureOf(await run(store, token)).code).toBe('NOT_FOUND');
-    await store.close();
-  });
+  it.each(Object.keys(operations))(
+    '%s returns NOT_FOUND for a valid token whose principal was removed',
+    async (operation) => {
+      const store = await openTestStore();
+      const { name, token } = await addUser(store);
+      store.admin.removePrincipal(name);
+      const run = operations[operation];
+      if (!run) throw new Error('unknown operation');
+      expect(failureOf(await run(store, token)).code).toBe('NOT_FOUND');
+      await store.close();
+    },
+  );
 
-  it.each(Object.keys(operations))('%s returns SERVICE_ACCOUNT_NOT_ALLOWED for a service account', async (operation) => {
-    const store = await openTestStore();
-    await store.admin.addPrincipal({ kind: 'service-account', name: 'ci-robot' });
-    const token = await store.admin.mintToken('ci-robot');
-    const run = operations[operation];
-    if (!run) throw new Error('unknown operation');
-    expect(failureOf(await run(store, token)).code).toBe('SERVICE_ACCOUNT_NOT_ALLOWED');
-    await store.close();
-  });
+  it.each(Object.keys(operations))(
+    '%s returns SERVICE_ACCOUNT_NOT_ALLOWED for a service account',
+    async (operation) => {
+      const store = await openTestStore();
+      await store.admin.addPrincipal({ kind: 'service-account', name: 'ci-robot' });
+      const token = await store.admin.mintToken('ci-robot');
+      const run = operations[operation];
+      if (!run) throw new Error('unknown operation');
+      expect(failureOf(await run(store, token)).code).toBe('SERVICE_ACCOUNT_NOT_ALLOWED');
+      await store.close();
+    },
+  );
 
   it('returns NOT_FOUND for an old token after the user is removed and added again under the same name', async () => {
     const store = await openTestStore();
@@ -239,9 +267,13 @@ describe('store audit read', () => {
 
   it('filters by action, device name, event id and date range', async () => {
     const { store, token } = await storeWithHistory();
-    const byAction = valueOf(await store.getMfaAudit(newCall(token), { ...allTime, actions: ['MFA_ENABLE'] }));
+    const byAction = valueOf(
+      await store.getMfaAudit(newCall(token), { ...allTime, actions: ['MFA_ENABLE'] }),
+    );
     expect(byAction.totalResults).toBe(2);
-    const byDevice = valueOf(await store.getMfaAudit(newCall(token), { ...allTime, deviceNames: ['Tablet'] }));
+    const byDevice = valueOf(
+      await store.getMfaAudit(newCall(token), { ...allTime, deviceNames: ['Tablet'] }),
+    );
     expect(byDevice.results.map((event) => event.action)).toEqual(['MFA_DEVICE_NAME_UPDATE']);
     const first = byAction.results[0];
     if (!first) throw new Error('no event');
@@ -290,7 +322,10 @@ describe('store lifecycle', () => {
     await store.close();
     expect(await store.isReady()).toBe(false);
     const call = newCall(token);
-    expect(failureOf(await store.getMfaStatus(call))).toEqual({ code: 'UPSTREAM_UNAVAILABLE', requestId: call.requestId });
+    expect(failureOf(await store.getMfaStatus(call))).toEqual({
+      code: 'UPSTREAM_UNAVAILABLE',
+      requestId: call.requestId,
+    });
   });
 
   it('reports itself as the store backend', async () => {
