@@ -215,12 +215,13 @@ function openErrorFor(dbPath: string, error: unknown): StoreOpenError {
       : code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
         ? 'STORE_READ_ONLY'
         : 'STORE_UNAVAILABLE';
-  const reason: Record<StoreErrorCode, string> = {
-    STORE_CORRUPT: 'is not a valid MFA store (corrupted, or not a SQLite database)',
-    STORE_READ_ONLY: 'cannot be written (read-only file, folder or file system)',
-    STORE_UNAVAILABLE: `cannot be opened (${code || 'unknown error'})`,
-  } as Record<StoreErrorCode, string>;
-  return new StoreOpenError(kind, dbPath, `the MFA store at ${dbPath} ${reason[kind]}`, { cause: error });
+  const reason =
+    kind === 'STORE_CORRUPT'
+      ? 'is not a valid MFA store (corrupted, or not a SQLite database)'
+      : kind === 'STORE_READ_ONLY'
+        ? 'cannot be written (read-only file, folder or file system)'
+        : `cannot be opened (${code || 'unknown error'})`;
+  return new StoreOpenError(kind, dbPath, `the MFA store at ${dbPath} ${reason}`, { cause: error });
 }
 
 /** Creates the folder and an empty 0600 file, so the hashes inside are never world-readable, even briefly. */
@@ -254,8 +255,13 @@ export async function createStoreBackend(options: StoreOptions): Promise<StoreBa
     if (stat && !stat.isFile()) {
       throw new StoreOpenError('STORE_UNAVAILABLE', dbPath, `the MFA store path ${dbPath} is not a file`);
     }
-    if (stat) await fs.access(dbPath, fsConstants.R_OK | fsConstants.W_OK);
-    else await prepareFile(dbPath);
+    if (stat) {
+      // WAL needs to create its -wal and -shm files next to the database, so the folder must be writable too.
+      await fs.access(dbPath, fsConstants.R_OK | fsConstants.W_OK);
+      await fs.access(path.dirname(dbPath), fsConstants.W_OK);
+    } else {
+      await prepareFile(dbPath);
+    }
     db = new Database(dbPath, { timeout: busyTimeoutMs });
     db.pragma('journal_mode = WAL');
     // FULL: every committed audit event survives a power cut, not only a process crash.
