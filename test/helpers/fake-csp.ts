@@ -141,3 +141,9 @@ export async function startFakeCsp(): Promise<FakeCsp> {
     },
   };
 }
+
+export function delayed(ms: number, reply: Reply): Reply {
+  return (req, res) => {
+    setTimeout(() => reply(req, res), ms);
+  };
+}

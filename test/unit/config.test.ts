@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('applies the defaults and picks the store without CSP_BASE_URL', () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      logLevel: 'info',
+      production: false,
+      serviceAccountRule: 'strict',
+      backend: { kind: 'store' },
+    });
+  });
+
+  it('picks CSP when CSP_BASE_URL is set, keeping a path prefix', () => {
+    const result = loadConfig({
+      CSP_BASE_URL: 'https://console.cloud.vmware.com/prefix//',
+      CSP_TIMEOUT_MS: '2500',
+    });
+    if (!result.ok || result.config.backend.kind !== 'csp') throw new Error('expected the CSP backend');
+    expect(result.config.backend.baseUrl.href).toBe('https://console.cloud.vmware.com/prefix/');
+    expect(result.config.backend.timeoutMs).toBe(2500);
+  });
+
+  it('lets flags win over the environment', () => {
+    const result = loadConfig({ PORT: '1' }, ['--port', '2', '--log-level=warn']);
+    expect(result.ok && result.config).toMatchObject({ port: 2, logLevel: 'warn' });
+  });
+
+  it('reports one message per bad value', () => {
+    const result = loadConfig(
+      {
+        PORT: '-1',
+        HOST: 'a b',
+        LOG_LEVEL: 'loud',
+        CSP_TIMEOUT_MS: '5',
+        SERVICE_ACCOUNT_RULE: 'maybe',
+        CSP_BASE_URL: 'https://u:p@x',
+      },
+      ['--bogus'],
+    );
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.errors).toHaveLength(7);
+  });
+
+  it.each([['ftp://x'], ['not a url'], ['https://x/?q=1']])('refuses CSP_BASE_URL %j', (url) => {
+    expect(loadConfig({ CSP_BASE_URL: url }).ok).toBe(false);
+  });
+});
