@@ -29,6 +29,7 @@ import { migrate, SCHEMA_VERSION } from './migrations.js';
 import {
   DEFAULT_SCRYPT_PARAMS,
   hashPassword,
+  isHashablePassword,
   MAX_PASSWORD_LENGTH,
   verifyPassword,
   type ScryptParams,
@@ -168,8 +169,11 @@ function checkName(value: unknown, what: string, maxLength: number): string {
 }
 
 function checkPassword(value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_PASSWORD_LENGTH) {
-    throw new StoreAdminError('INVALID_INPUT', `a password must have 1 to ${MAX_PASSWORD_LENGTH} characters`);
+  if (typeof value !== 'string' || !isHashablePassword(value)) {
+    throw new StoreAdminError(
+      'INVALID_INPUT',
+      `a password must have 1 to ${MAX_PASSWORD_LENGTH} characters and no NUL`,
+    );
   }
   return value;
 }

@@ -28,6 +28,14 @@ const MAX_P = 16;
 /** Longest password we hash; longer input is rejected before any work is done. */
 export const MAX_PASSWORD_LENGTH = 1024;
 
+/**
+ * scrypt keys HMAC-SHA256 with the password, and HMAC pads short keys with zero bytes, so `pw` and
+ * `pw\0` would derive the same hash. NUL is refused when a password is set and never matches.
+ */
+export function isHashablePassword(password: string): boolean {
+  return password.length > 0 && password.length <= MAX_PASSWORD_LENGTH && !password.includes('\u0000');
+}
+
 function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   const options: ScryptOptions = {
     N: params.N,
@@ -65,6 +73,7 @@ export async function hashPassword(
   params: ScryptParams = DEFAULT_SCRYPT_PARAMS,
 ): Promise<string> {
   if (!isValidParams(params)) throw new RangeError('scrypt parameters out of range');
+  if (!isHashablePassword(password)) throw new RangeError('the password is empty, too long or contains NUL');
   const salt = randomBytes(SALT_BYTES);
   const key = await derive(password, salt, params);
   return [PREFIX, params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join(
@@ -97,7 +106,7 @@ let dummyHash: Promise<string> | undefined;
  */
 export async function verifyPassword(password: string, encoded: string | null): Promise<boolean> {
   const parsed = encoded === null ? null : parseHash(encoded);
-  if (!parsed || password.length > MAX_PASSWORD_LENGTH) {
+  if (!parsed || !isHashablePassword(password)) {
     dummyHash ??= hashPassword('dummy password for timing');
     const dummy = parseHash(await dummyHash);
     if (dummy) await derive(password.slice(0, MAX_PASSWORD_LENGTH), dummy.salt, dummy.params);
