@@ -22,6 +22,8 @@ Measures A direct REST to the upstream stub, B Hive Gateway + Mesh (peer), C thi
   --rounds N            rounds per phase (default 3; the pressure phase uses min(N, 2))
   --duration S          measured seconds per run in the headline phase (default 2)
   --warmup S            warm-up seconds before each headline run (default 0.5)
+  --prime S             one-off warm-up per target after start, so JIT tiering is done before
+                        round 1 (default 3; 1 for A, whose server is the tiny stub)
   --connections N       headline concurrency (default 32)
   --pressure-connections N   concurrency of the pressure phase (default 256)
   --delay-ms N          upstream delay in the pressure phase (default 20)
@@ -38,6 +40,7 @@ const { values: opt } = parseArgs({
     rounds: { type: 'string' },
     duration: { type: 'string' },
     warmup: { type: 'string' },
+    prime: { type: 'string' },
     connections: { type: 'string', default: '32' },
     'pressure-connections': { type: 'string', default: '256' },
     'delay-ms': { type: 'string', default: '20' },
@@ -58,7 +61,7 @@ const num = (v, d) => (v === undefined ? d : Number(v));
 const targetIds = opt.targets.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
 for (const id of targetIds) if (!TARGETS[id]) throw new Error(`unknown target ${id} (A,B,C,D)`);
 const wantPhases = new Set(opt.phases.split(',').map((s) => s.trim()));
-const customised = ['rounds', 'duration', 'warmup'].some((k) => opt[k] !== undefined) || opt.targets !== 'A,B,C,D' || opt.phases !== 'c32,c1,pressure,unpinned' || opt.connections !== '32' || opt['no-pin'];
+const customised = ['rounds', 'duration', 'warmup', 'prime'].some((k) => opt[k] !== undefined) || opt.targets !== 'A,B,C,D' || opt.phases !== 'c32,c1,pressure,unpinned' || opt.connections !== '32' || opt['no-pin'];
 const kind = opt.quick ? 'quick' : customised ? 'custom' : 'full';
 
 const pinReason = opt['no-pin'] ? 'disabled by --no-pin' : pinningUnavailableReason();
@@ -74,13 +77,17 @@ const headlineMode = canPin;
 if (wantPhases.has('c32'))
   addPhase({ key: 'c32', pinned: headlineMode, connections: c, delayMs: 0, nRounds: rounds, warmupSec: num(opt.warmup, q ? 0.25 : 0.5), durationSec: num(opt.duration, q ? 0.6 : 2), title: `${headlineMode ? 'PINNED' : 'UNPINNED'} c=${c} (headline)` });
 if (wantPhases.has('c1'))
-  addPhase({ key: 'c1', pinned: headlineMode, connections: 1, delayMs: 0, nRounds: q ? 1 : rounds, warmupSec: q ? 0.2 : 0.3, durationSec: q ? 0.4 : 1, title: `${headlineMode ? 'PINNED' : 'UNPINNED'} c=1 (service time)` });
+  addPhase({ key: 'c1', pinned: headlineMode, connections: 1, delayMs: 0, nRounds: q ? 1 : rounds, warmupSec: q ? 0.2 : 0.2, durationSec: q ? 0.4 : 0.8, title: `${headlineMode ? 'PINNED' : 'UNPINNED'} c=1 (service time)` });
 if (wantPhases.has('pressure'))
   addPhase({ key: 'c256-delay', pinned: headlineMode, connections: num(opt['pressure-connections'], 256), delayMs: num(opt['delay-ms'], 20), nRounds: q ? 1 : Math.min(rounds, 2), warmupSec: q ? 0.3 : 0.5, durationSec: q ? 0.5 : 1, title: `${headlineMode ? 'PINNED' : 'UNPINNED'} c=${num(opt['pressure-connections'], 256)}, upstream delay ${num(opt['delay-ms'], 20)} ms (in-flight pressure)` });
 if (wantPhases.has('unpinned') && canPin)
-  addPhase({ key: 'c32', pinned: false, connections: c, delayMs: 0, nRounds: q ? 1 : rounds, warmupSec: q ? 0.25 : 0.5, durationSec: q ? 0.5 : 1.5, title: `UNPINNED c=${c} (for reference; never mixed into pinned ratios)` });
+  addPhase({ key: 'c32', pinned: false, connections: c, delayMs: 0, nRounds: q ? 1 : rounds, warmupSec: q ? 0.25 : 0.3, durationSec: q ? 0.5 : 1.2, title: `UNPINNED c=${c} (for reference; never mixed into pinned ratios)` });
 
-const plannedSec = phases.reduce((s, p) => s + p.nRounds * targetIds.length * (p.warmupSec + p.durationSec + 0.15), 0);
+const primeSec = num(opt.prime, q ? 1 : 3);
+const primeFor = (id) => (id === 'A' ? Math.min(1, primeSec) : primeSec);
+const plannedSec =
+  targetIds.reduce((s, id) => s + primeFor(id), 0) +
+  phases.reduce((s, p) => s + p.nRounds * targetIds.length * (p.warmupSec + p.durationSec + 0.1), 0);
 const results = {
   meta: {
     kind,
@@ -139,7 +146,11 @@ async function main() {
     results.targets[id] = { name: t.name, what: t.what, pid: proc.pid, port: proc.port, startMs: Date.now() - ts, expectBody, request: { method: t.request.method, path: t.request.path, body: t.request.body } };
     log(`${id} ${t.name}: pid ${proc.pid} port ${proc.port}, answer verified${expectBody ? ` (every response must equal ${expectBody})` : ' (answers vary; shape checked once)'}`);
   }
-  log(`started and verified in ${((Date.now() - t0) / 1000).toFixed(1)} s; measuring for about ${Math.round(plannedSec)} s\n`);
+  log(`started and verified in ${((Date.now() - t0) / 1000).toFixed(1)} s; priming and measuring for about ${Math.round(plannedSec)} s\n`);
+
+  const prime = { id: 'prime', key: 'prime', pinned: headlineMode, connections: c, delayMs: 0, warmupSec: 0 };
+  results.prime = [];
+  for (const id of targetIds) if (primeFor(id) > 0) results.prime.push(await measure({ ...prime, durationSec: primeFor(id) }, 0, live[id], live, stub));
 
   for (const phase of phases) {
     await setStubDelay(upstreamUrl, phase.delayMs);
@@ -172,7 +183,7 @@ async function main() {
   await stop(stub);
 }
 
-async function measure(phase, r, l, live, stub) {
+async function measure(phase, r, l, live, stub, { quiet = false } = {}) {
   const { target, proc, expectBody } = l;
   if (phase.pinned) {
     // The measured server alone on CPU 1; everything else (load generator = this process, stub,
@@ -188,8 +199,7 @@ async function measure(phase, r, l, live, stub) {
     runLoad({ url: `http://127.0.0.1:${proc.port}${req.path}`, method: req.method, headers: req.headers, body: req.body, connections: phase.connections, durationSec, expectBody });
 
   const peakResettable = resetPeak(proc.pid);
-  const warm = await load(phase.warmupSec);
-  assertClean(warm, `${phase.id} round ${r + 1} ${target.id} warm-up`);
+  if (phase.warmupSec > 0) assertClean(await load(phase.warmupSec), `${phase.id} round ${r + 1} ${target.id} warm-up`);
   const before = sample(proc.pid);
   const stubBefore = cpuTicks(stub.pid);
   const res = await load(phase.durationSec);
@@ -210,7 +220,7 @@ async function measure(phase, r, l, live, stub) {
     peakSince: peakResettable ? 'warm-up start' : 'process start',
   };
   delete run.statusCodeStats;
-  log(
+  if (!quiet) log(
     `${phase.id.padEnd(18)} r${r + 1} ${target.id}: ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50.toFixed(2).padStart(6)} ms  p99 ${run.p99.toFixed(2).padStart(6)} ms  CPU ${run.cpuUsPerReq.toFixed(0).padStart(4)} µs/req  RSS ${run.rssMB.toFixed(0)} MB (peak ${run.peakRssMB.toFixed(0)})`,
   );
   return run;
