@@ -3,9 +3,9 @@
  * The subgraph SDL is printed from the same build, so `schema/schema.graphql` can never be hand-edited into drift.
  */
 import 'reflect-metadata';
-import { printSubgraphSchema, buildSubgraphSchema } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { executeSync, parse, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, createResolversMap } from 'type-graphql';
 import { applyAccessPolicy } from './auth/permissions.js';
 import { MfaResolver } from './mfa/mfa.resolver.js';
@@ -34,5 +34,13 @@ export function buildMfaSchema(): MfaSchema {
     // type-graphql's resolvers, including union/interface resolveType, carried over as a resolver map.
     resolvers: createResolversMap(typeGraphqlSchema) as never,
   });
-  return { schema: applyAccessPolicy(subgraph), sdl: printSubgraphSchema(subgraph) };
+  return { schema: applyAccessPolicy(subgraph), sdl: serviceSdlOf(subgraph) };
+}
+
+/** Exactly what `_service { sdl }` answers, so the committed file and the served SDL are one text. */
+function serviceSdlOf(subgraph: GraphQLSchema): string {
+  const result = executeSync({ schema: subgraph, document: parse('{ _service { sdl } }') });
+  const sdl = (result.data?._service as { sdl?: unknown } | undefined)?.sdl;
+  if (typeof sdl !== 'string') throw new Error('the subgraph schema has no _service.sdl');
+  return sdl;
 }

@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { composeServices } from '@apollo/composition';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { parse, print } from 'graphql';
+import { cspError, html, json, startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
+import { FOREIGN_SDL, startForeignSubgraph } from '../helpers/foreign-subgraph.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { MY_MFA, serviceAccountJwt, UPDATE_MY_MFA, userJwt } from '../helpers/operations.js';
+
+const COMMITTED_SDL = readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8');
+
+function compose(mfaUrl = 'http://mfa.invalid/graphql', foreignUrl = 'http://users.invalid/graphql') {
+  return composeServices([
+    { name: 'mfa', typeDefs: parse(COMMITTED_SDL), url: mfaUrl },
+    { name: 'users', typeDefs: parse(FOREIGN_SDL), url: foreignUrl },
+  ]);
+}
+
+describe('composition', () => {
+  it('composes next to a subgraph with its own User, Error, UnauthenticatedError, ForbiddenError, Node and Query.me', () => {
+    const result = compose();
+    expect(result.errors ?? []).toEqual([]);
+    const ourTypes = /Mfa|MyMfa|UpdateMyMfa|myMfa|updateMyMfa/;
+    expect((result.hints ?? []).map((h) => h.toString()).filter((h) => ourTypes.test(h))).toEqual([]);
+  });
+});
+
+describe('the subgraph', () => {
+  let csp: FakeCsp;
+  let subgraph: TestGateway;
+
+  beforeAll(async () => {
+    csp = await startFakeCsp();
+    subgraph = await startGateway({ CSP_BASE_URL: csp.url, NODE_ENV: 'production' });
+  });
+
+  afterAll(async () => {
+    await subgraph.close();
+    await csp.close();
+  });
+
+  it('serves _service.sdl equal to the committed schema/schema.graphql, even in production', async () => {
+    const answer = await subgraph.graphql<{ _service: { sdl: string } }>('{ _service { sdl } }');
+    const sdl = answer.body.data?._service.sdl ?? '';
+    expect(print(parse(sdl))).toBe(print(parse(COMMITTED_SDL)));
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2');
+  });
+});
+
+describe('through an Apollo gateway', () => {
+  let csp: FakeCsp;
+  let subgraph: TestGateway;
+  let foreign: { url: string; close(): Promise<void> };
+  let router: ApolloServer<{ token?: string }>;
+  let routerUrl: string;
+
+  beforeAll(async () => {
+    csp = await startFakeCsp();
+    subgraph = await startGateway({ CSP_BASE_URL: csp.url, CSP_TIMEOUT_MS: '400' });
+    foreign = await startForeignSubgraph();
+    const composed = compose(subgraph.graphqlUrl, foreign.url);
+    if (!composed.supergraphSdl) throw new Error(JSON.stringify(composed.errors));
+    const gateway = new ApolloGateway({
+      supergraphSdl: composed.supergraphSdl,
+      // The router setting users configure: propagate csp-auth-token from the client to this subgraph.
+      buildService: ({ url }) =>
+        new RemoteGraphQLDataSource<{ token?: string }>({
+          url,
+          willSendRequest({ request, context }) {
+            if (context.token) request.http?.headers.set('csp-auth-token', context.token);
+          },
+        }),
+    });
+    router = new ApolloServer<{ token?: string }>({ gateway });
+    ({ url: routerUrl } = await startStandaloneServer(router, {
+      listen: { port: 0, host: '127.0.0.1' },
+      context: async ({ req }) => {
+        const token = req.headers['csp-auth-token'];
+        return typeof token === 'string' ? { token } : {};
+      },
+    }));
+  });
+
+  afterAll(async () => {
+    await router.stop();
+    await foreign.close();
+    await subgraph.close();
+    await csp.close();
+  });
+
+  afterEach(() => {
+    csp.requests.length = 0;
+    csp.onPatch(json(200, { turnedOn: true }));
+  });
+
+  async function viaRouter(query: string, variables?: Record<string, unknown>, token?: string) {
+    const response = await fetch(routerUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { 'csp-auth-token': token } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as { data?: Record<string, Record<string, unknown>>; errors?: unknown[] };
+  }
+
+  const input = { input: { password: 'p', turnedOn: true } };
+
+  it('carries the token from the client through the router to CSP', async () => {
+    const token = userJwt();
+    const answer = await viaRouter(UPDATE_MY_MFA, input, token);
+    expect(answer.data?.updateMyMfa).toEqual({ __typename: 'MfaStatus', turnedOn: true });
+    expect(csp.requests[0]?.headers['csp-auth-token']).toBe(token);
+  });
+
+  it.each([
+    ['CSP 400', 'MfaPasswordRequiredError', 'PASSWORD_REQUIRED', cspError(400)],
+    ['CSP 401', 'MfaUnauthenticatedError', 'UNAUTHENTICATED', cspError(401)],
+    ['CSP 403', 'MfaWrongPasswordError', 'WRONG_PASSWORD', cspError(403)],
+    ['CSP 404', 'MfaNotFoundError', 'NOT_FOUND', cspError(404)],
+    ['CSP 409', 'MfaConflictError', 'CONFLICT', cspError(409)],
+    ['CSP 429', 'MfaRateLimitedError', 'RATE_LIMITED', cspError(429, {}, { 'retry-after': '9' })],
+    ['CSP 500', 'MfaUnexpectedError', 'UNEXPECTED', cspError(500)],
+    ['an HTML 502', 'MfaUpstreamUnavailableError', 'UPSTREAM_UNAVAILABLE', html(502)],
+  ])('passes %s through the router intact as %s', async (_label, typename, code, reply) => {
+    csp.onPatch(reply);
+    const answer = await viaRouter(UPDATE_MY_MFA, input, userJwt());
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.updateMyMfa).toMatchObject({ __typename: typename, code });
+    if (typename === 'MfaRateLimitedError') expect(answer.data?.updateMyMfa?.retryAfterSeconds).toBe(9);
+    if (code !== 'UPSTREAM_UNAVAILABLE')
+      expect(answer.data?.updateMyMfa).toMatchObject({ moduleCode: 420, requestId: 'csp-req-1' });
+  });
+
+  it('passes local refusals through the router intact', async () => {
+    expect((await viaRouter(UPDATE_MY_MFA, input)).data?.updateMyMfa).toMatchObject({
+      __typename: 'MfaUnauthenticatedError',
+    });
+    expect(
+      (await viaRouter(UPDATE_MY_MFA, { input: { password: '', turnedOn: true } }, userJwt())).data
+        ?.updateMyMfa,
+    ).toMatchObject({
+      __typename: 'MfaPasswordRequiredError',
+    });
+    expect((await viaRouter(UPDATE_MY_MFA, input, serviceAccountJwt())).data?.updateMyMfa).toMatchObject({
+      __typename: 'MfaServiceAccountNotAllowedError',
+    });
+    expect(csp.requests).toHaveLength(0);
+  });
+
+  it('answers myMfa through the router next to the foreign subgraph', async () => {
+    const query = `query Both { me { __typename ... on User { name } } ${MY_MFA.replace(/^query MyMfa \{/, '').replace(/\}\s*$/, '')} }`;
+    const answer = await viaRouter(query, undefined, userJwt());
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.me).toEqual({ __typename: 'User', name: 'Alice' });
+    expect(answer.data?.myMfa).toMatchObject({
+      __typename: 'MfaStatus',
+      turnedOn: true,
+      deviceName: 'Pixel 9',
+    });
+  });
+});
