@@ -82,7 +82,9 @@ const server = http.createServer((req, res) => {
       if (err || status !== 200) {
         return answer(res, 200, { errors: [{ message: 'Unexpected error' }], data: { updateMyMfa: null } });
       }
-      answer(res, 200, { data: { updateMyMfa: { __typename: 'MfaStatus', turnedOn: body.turnedOn === true } } });
+      answer(res, 200, {
+        data: { updateMyMfa: { __typename: 'MfaStatus', turnedOn: body.turnedOn === true } },
+      });
     });
   });
 });

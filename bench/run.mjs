@@ -11,7 +11,14 @@ import { runLoad } from './lib/load.mjs';
 import { installCleanup, killAll, stop } from './lib/processes.mjs';
 import { CLK_TCK, cpuTicks, resetPeak, sample } from './lib/proc-stats.mjs';
 import { checkGoals, goalsTable, phaseTable, summarizePhase } from './lib/report.mjs';
-import { BENCH_DIR, REPO_DIR, TARGETS, ensurePeerInstalled, startStub, verifyTarget } from './lib/targets.mjs';
+import {
+  BENCH_DIR,
+  REPO_DIR,
+  TARGETS,
+  ensurePeerInstalled,
+  startStub,
+  verifyTarget,
+} from './lib/targets.mjs';
 
 const HELP = `Usage: node bench/run.mjs [options]   (npm run bench builds first, then runs this)
 
@@ -58,10 +65,18 @@ if (opt.help) {
 
 const log = (...a) => console.log(...a);
 const num = (v, d) => (v === undefined ? d : Number(v));
-const targetIds = opt.targets.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+const targetIds = opt.targets
+  .split(',')
+  .map((s) => s.trim().toUpperCase())
+  .filter(Boolean);
 for (const id of targetIds) if (!TARGETS[id]) throw new Error(`unknown target ${id} (A,B,C,D)`);
 const wantPhases = new Set(opt.phases.split(',').map((s) => s.trim()));
-const customised = ['rounds', 'duration', 'warmup', 'prime'].some((k) => opt[k] !== undefined) || opt.targets !== 'A,B,C,D' || opt.phases !== 'c32,c1,pressure,unpinned' || opt.connections !== '32' || opt['no-pin'];
+const customised =
+  ['rounds', 'duration', 'warmup', 'prime'].some((k) => opt[k] !== undefined) ||
+  opt.targets !== 'A,B,C,D' ||
+  opt.phases !== 'c32,c1,pressure,unpinned' ||
+  opt.connections !== '32' ||
+  opt['no-pin'];
 const kind = opt.quick ? 'quick' : customised ? 'custom' : 'full';
 
 const pinReason = opt['no-pin'] ? 'disabled by --no-pin' : pinningUnavailableReason();
@@ -75,13 +90,49 @@ const phases = [];
 const addPhase = (p) => phases.push({ ...p, id: `${p.pinned ? 'pinned' : 'unpinned'}-${p.key}`, rounds: [] });
 const headlineMode = canPin;
 if (wantPhases.has('c32'))
-  addPhase({ key: 'c32', pinned: headlineMode, connections: c, delayMs: 0, nRounds: rounds, warmupSec: num(opt.warmup, q ? 0.25 : 0.5), durationSec: num(opt.duration, q ? 0.6 : 2), title: `${headlineMode ? 'PINNED' : 'UNPINNED'} c=${c} (headline)` });
+  addPhase({
+    key: 'c32',
+    pinned: headlineMode,
+    connections: c,
+    delayMs: 0,
+    nRounds: rounds,
+    warmupSec: num(opt.warmup, q ? 0.25 : 0.5),
+    durationSec: num(opt.duration, q ? 0.6 : 2),
+    title: `${headlineMode ? 'PINNED' : 'UNPINNED'} c=${c} (headline)`,
+  });
 if (wantPhases.has('c1'))
-  addPhase({ key: 'c1', pinned: headlineMode, connections: 1, delayMs: 0, nRounds: q ? 1 : rounds, warmupSec: q ? 0.2 : 0.2, durationSec: q ? 0.4 : 0.8, title: `${headlineMode ? 'PINNED' : 'UNPINNED'} c=1 (service time)` });
+  addPhase({
+    key: 'c1',
+    pinned: headlineMode,
+    connections: 1,
+    delayMs: 0,
+    nRounds: q ? 1 : rounds,
+    warmupSec: q ? 0.2 : 0.2,
+    durationSec: q ? 0.4 : 0.8,
+    title: `${headlineMode ? 'PINNED' : 'UNPINNED'} c=1 (service time)`,
+  });
 if (wantPhases.has('pressure'))
-  addPhase({ key: 'c256-delay', pinned: headlineMode, connections: num(opt['pressure-connections'], 256), delayMs: num(opt['delay-ms'], 20), nRounds: q ? 1 : Math.min(rounds, 2), warmupSec: q ? 0.3 : 0.5, durationSec: q ? 0.5 : 1, title: `${headlineMode ? 'PINNED' : 'UNPINNED'} c=${num(opt['pressure-connections'], 256)}, upstream delay ${num(opt['delay-ms'], 20)} ms (in-flight pressure)` });
+  addPhase({
+    key: 'c256-delay',
+    pinned: headlineMode,
+    connections: num(opt['pressure-connections'], 256),
+    delayMs: num(opt['delay-ms'], 20),
+    nRounds: q ? 1 : Math.min(rounds, 2),
+    warmupSec: q ? 0.3 : 0.5,
+    durationSec: q ? 0.5 : 1,
+    title: `${headlineMode ? 'PINNED' : 'UNPINNED'} c=${num(opt['pressure-connections'], 256)}, upstream delay ${num(opt['delay-ms'], 20)} ms (in-flight pressure)`,
+  });
 if (wantPhases.has('unpinned') && canPin)
-  addPhase({ key: 'c32', pinned: false, connections: c, delayMs: 0, nRounds: q ? 1 : rounds, warmupSec: q ? 0.25 : 0.3, durationSec: q ? 0.5 : 1.2, title: `UNPINNED c=${c} (for reference; never mixed into pinned ratios)` });
+  addPhase({
+    key: 'c32',
+    pinned: false,
+    connections: c,
+    delayMs: 0,
+    nRounds: q ? 1 : rounds,
+    warmupSec: q ? 0.25 : 0.3,
+    durationSec: q ? 0.5 : 1.2,
+    title: `UNPINNED c=${c} (for reference; never mixed into pinned ratios)`,
+  });
 
 const primeSec = num(opt.prime, q ? 1 : 3);
 const primeFor = (id) => (id === 'A' ? Math.min(1, primeSec) : primeSec);
@@ -97,7 +148,9 @@ const results = {
     cpuModel: os.cpus()[0]?.model,
     clkTck: CLK_TCK,
     pinned: canPin,
-    pinNote: canPin ? 'target server alone on CPU 1; upstream stub, load generator and idle targets on CPU 0' : `unpinned only: ${pinReason}`,
+    pinNote: canPin
+      ? 'target server alone on CPU 1; upstream stub, load generator and idle targets on CPU 0'
+      : `unpinned only: ${pinReason}`,
     git: gitDescribe(),
     argv: process.argv.slice(2),
   },
@@ -119,8 +172,14 @@ main().catch((err) => {
 
 async function main() {
   const t0 = Date.now();
-  log(`bench (${kind}): targets ${targetIds.join(',')}; node ${process.version}; ${results.meta.cpus} CPUs; CLK_TCK ${CLK_TCK}`);
-  log(canPin ? `pinning: ${results.meta.pinNote}` : `pinning: OFF — ${pinReason}; reporting unpinned figures only`);
+  log(
+    `bench (${kind}): targets ${targetIds.join(',')}; node ${process.version}; ${results.meta.cpus} CPUs; CLK_TCK ${CLK_TCK}`,
+  );
+  log(
+    canPin
+      ? `pinning: ${results.meta.pinNote}`
+      : `pinning: OFF — ${pinReason}; reporting unpinned figures only`,
+  );
   if (targetIds.includes('B')) ensurePeerInstalled(log);
 
   // Bound the whole run: planned time plus generous start-up and slack.
@@ -143,14 +202,28 @@ async function main() {
     const proc = await t.start(upstreamUrl, stub);
     const expectBody = await verifyTarget(t, proc.port);
     live[id] = { target: t, proc, expectBody };
-    results.targets[id] = { name: t.name, what: t.what, pid: proc.pid, port: proc.port, startMs: Date.now() - ts, expectBody, request: { method: t.request.method, path: t.request.path, body: t.request.body } };
-    log(`${id} ${t.name}: pid ${proc.pid} port ${proc.port}, answer verified${expectBody ? ` (every response must equal ${expectBody})` : ' (answers vary; shape checked once)'}`);
+    results.targets[id] = {
+      name: t.name,
+      what: t.what,
+      pid: proc.pid,
+      port: proc.port,
+      startMs: Date.now() - ts,
+      expectBody,
+      request: { method: t.request.method, path: t.request.path, body: t.request.body },
+    };
+    log(
+      `${id} ${t.name}: pid ${proc.pid} port ${proc.port}, answer verified${expectBody ? ` (every response must equal ${expectBody})` : ' (answers vary; shape checked once)'}`,
+    );
   }
-  log(`started and verified in ${((Date.now() - t0) / 1000).toFixed(1)} s; priming and measuring for about ${Math.round(plannedSec)} s\n`);
+  log(
+    `started and verified in ${((Date.now() - t0) / 1000).toFixed(1)} s; priming and measuring for about ${Math.round(plannedSec)} s\n`,
+  );
 
   const prime = { id: 'prime', key: 'prime', pinned: headlineMode, connections: c, delayMs: 0, warmupSec: 0 };
   results.prime = [];
-  for (const id of targetIds) if (primeFor(id) > 0) results.prime.push(await measure({ ...prime, durationSec: primeFor(id) }, 0, live[id], live, stub));
+  for (const id of targetIds)
+    if (primeFor(id) > 0)
+      results.prime.push(await measure({ ...prime, durationSec: primeFor(id) }, 0, live[id], live, stub));
 
   for (const phase of phases) {
     await setStubDelay(upstreamUrl, phase.delayMs);
@@ -162,7 +235,9 @@ async function main() {
     }
     await setStubDelay(upstreamUrl, 0);
   }
-  if (canPin) for (const pid of [process.pid, stub.pid, ...Object.values(live).map((l) => l.proc.pid)]) setAffinity(pid, '0,1');
+  if (canPin)
+    for (const pid of [process.pid, stub.pid, ...Object.values(live).map((l) => l.proc.pid)])
+      setAffinity(pid, '0,1');
 
   results.summary = {};
   for (const p of phases) results.summary[p.id] = summarizePhase(p);
@@ -173,13 +248,19 @@ async function main() {
   log('');
   for (const p of phases) log(phaseTable(p, results.summary[p.id], names) + '\n');
   log(goalsTable(results.goals));
-  log(`\nCPU µs/req = (utime+stime of the target's own pid over the measured run) / CLK_TCK(${CLK_TCK}) / 2xx answers. For A that pid is the stub.`);
+  log(
+    `\nCPU µs/req = (utime+stime of the target's own pid over the measured run) / CLK_TCK(${CLK_TCK}) / 2xx answers. For A that pid is the stub.`,
+  );
   log(`wall time ${results.meta.wallSec.toFixed(1)} s`);
   const file = writeResults(false);
   if (file) log(`results: ${path.relative(process.cwd(), file)}`);
 
   clearTimeout(watchdog);
-  await Promise.all(Object.values(live).filter((l) => l.proc !== stub).map((l) => stop(l.proc)));
+  await Promise.all(
+    Object.values(live)
+      .filter((l) => l.proc !== stub)
+      .map((l) => stop(l.proc)),
+  );
   await stop(stub);
 }
 
@@ -190,16 +271,27 @@ async function measure(phase, r, l, live, stub, { quiet = false } = {}) {
     // idle targets) on CPU 0. For A the server is the stub itself, so CPU 1 stays idle.
     setAffinity(process.pid, '0');
     setAffinity(stub.pid, '0');
-    for (const other of Object.values(live)) if (other.proc !== stub) setAffinity(other.proc.pid, other === l ? '1' : '0');
+    for (const other of Object.values(live))
+      if (other.proc !== stub) setAffinity(other.proc.pid, other === l ? '1' : '0');
   } else if (canPin) {
-    for (const pid of [process.pid, stub.pid, ...Object.values(live).map((o) => o.proc.pid)]) setAffinity(pid, '0,1');
+    for (const pid of [process.pid, stub.pid, ...Object.values(live).map((o) => o.proc.pid)])
+      setAffinity(pid, '0,1');
   }
   const req = target.request;
   const load = (durationSec) =>
-    runLoad({ url: `http://127.0.0.1:${proc.port}${req.path}`, method: req.method, headers: req.headers, body: req.body, connections: phase.connections, durationSec, expectBody });
+    runLoad({
+      url: `http://127.0.0.1:${proc.port}${req.path}`,
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      connections: phase.connections,
+      durationSec,
+      expectBody,
+    });
 
   const peakResettable = resetPeak(proc.pid);
-  if (phase.warmupSec > 0) assertClean(await load(phase.warmupSec), `${phase.id} round ${r + 1} ${target.id} warm-up`);
+  if (phase.warmupSec > 0)
+    assertClean(await load(phase.warmupSec), `${phase.id} round ${r + 1} ${target.id} warm-up`);
   const before = sample(proc.pid);
   const stubBefore = cpuTicks(stub.pid);
   const res = await load(phase.durationSec);
@@ -220,9 +312,10 @@ async function measure(phase, r, l, live, stub, { quiet = false } = {}) {
     peakSince: peakResettable ? 'warm-up start' : 'process start',
   };
   delete run.statusCodeStats;
-  if (!quiet) log(
-    `${phase.id.padEnd(18)} r${r + 1} ${target.id}: ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50.toFixed(2).padStart(6)} ms  p99 ${run.p99.toFixed(2).padStart(6)} ms  CPU ${run.cpuUsPerReq.toFixed(0).padStart(4)} µs/req  RSS ${run.rssMB.toFixed(0)} MB (peak ${run.peakRssMB.toFixed(0)})`,
-  );
+  if (!quiet)
+    log(
+      `${phase.id.padEnd(18)} r${r + 1} ${target.id}: ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50.toFixed(2).padStart(6)} ms  p99 ${run.p99.toFixed(2).padStart(6)} ms  CPU ${run.cpuUsPerReq.toFixed(0).padStart(4)} µs/req  RSS ${run.rssMB.toFixed(0)} MB (peak ${run.peakRssMB.toFixed(0)})`,
+    );
   return run;
 }
 
@@ -236,7 +329,10 @@ function assertClean(res, label) {
 }
 
 async function setStubDelay(upstreamUrl, delayMs) {
-  const res = await fetch(`${upstreamUrl}/__bench/config`, { method: 'POST', body: JSON.stringify({ delayMs }) });
+  const res = await fetch(`${upstreamUrl}/__bench/config`, {
+    method: 'POST',
+    body: JSON.stringify({ delayMs }),
+  });
   const body = await res.json();
   if (body.delayMs !== delayMs) throw new Error(`stub refused delay ${delayMs}`);
 }
@@ -261,8 +357,12 @@ function writeResults(failed) {
 
 function gitDescribe() {
   try {
-    const head = execFileSync('git', ['-C', REPO_DIR, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['-C', REPO_DIR, 'status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['-C', REPO_DIR, 'rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+    }).trim();
+    const dirty = execFileSync('git', ['-C', REPO_DIR, 'status', '--porcelain', '--', 'src'], {
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${head} (src/ has uncommitted changes)` : head;
   } catch {
     return 'unknown';

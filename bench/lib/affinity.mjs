@@ -6,12 +6,14 @@ import os from 'node:os';
 /** Why pinning cannot be done here, or null when it can. */
 export function pinningUnavailableReason() {
   const probe = spawnSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' });
-  if (probe.error) return `taskset not usable (${probe.error.code ?? probe.error.message}); install util-linux`;
+  if (probe.error)
+    return `taskset not usable (${probe.error.code ?? probe.error.message}); install util-linux`;
   if (probe.status !== 0) return `taskset failed: ${probe.stderr.trim()}`;
   const cpus = os.availableParallelism?.() ?? os.cpus().length;
   if (cpus < 2) return `only ${cpus} CPU available; pinning needs 2`;
   const allowed = cpusAllowed(process.pid);
-  if (!allowed.includes(0) || !allowed.includes(1)) return `CPUs 0 and 1 not both allowed (allowed: ${allowed.join(',')})`;
+  if (!allowed.includes(0) || !allowed.includes(1))
+    return `CPUs 0 and 1 not both allowed (allowed: ${allowed.join(',')})`;
   return null;
 }
 
@@ -21,7 +23,8 @@ export function setAffinity(pid, cpus) {
   if (r.status !== 0) throw new Error(`taskset -a -p -c ${cpus} ${pid} failed: ${r.stderr || r.error}`);
   const want = expand(cpus).join(',');
   const stray = threadAffinities(pid).filter((list) => list !== undefined && expand(list).join(',') !== want);
-  if (stray.length) throw new Error(`pid ${pid}: ${stray.length} thread(s) not on CPUs ${cpus} after taskset`);
+  if (stray.length)
+    throw new Error(`pid ${pid}: ${stray.length} thread(s) not on CPUs ${cpus} after taskset`);
 }
 
 /** The CPUs a pid may run on, parsed from Cpus_allowed_list. */

@@ -62,7 +62,16 @@ const delay = (ms) => new Promise((r) => setTimeout(r, ms));
  * stdout (portFromStdout), or GET http://127.0.0.1:<port><readyPath> answers 200.
  * Returns { name, pid, port, child, tail() }. On failure the error carries the output's tail.
  */
-export async function startNode({ name, args, env = {}, cwd, port, readyPath, portFromStdout = false, timeoutMs = 30_000 }) {
+export async function startNode({
+  name,
+  args,
+  env = {},
+  cwd,
+  port,
+  readyPath,
+  portFromStdout = false,
+  timeoutMs = 30_000,
+}) {
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, ...env },
@@ -109,7 +118,9 @@ export async function startNode({ name, args, env = {}, cwd, port, readyPath, po
     : (async () => {
         while (Date.now() < deadline) {
           try {
-            const res = await fetch(`http://127.0.0.1:${port}${readyPath}`, { signal: AbortSignal.timeout(1000) });
+            const res = await fetch(`http://127.0.0.1:${port}${readyPath}`, {
+              signal: AbortSignal.timeout(1000),
+            });
             await res.arrayBuffer();
             if (res.status === 200) return port;
           } catch {
@@ -124,13 +135,17 @@ export async function startNode({ name, args, env = {}, cwd, port, readyPath, po
   const outcome = await Promise.race([ready, exited, timeout]);
   if (typeof outcome !== 'number') {
     child.kill('SIGKILL');
-    const why = outcome === 'timeout' || outcome === null ? `not ready after ${timeoutMs} ms` : `exited (${outcome.code ?? outcome.sig})`;
+    const why =
+      outcome === 'timeout' || outcome === null
+        ? `not ready after ${timeoutMs} ms`
+        : `exited (${outcome.code ?? outcome.sig})`;
     const err = new Error(`${name} ${why}. Last output:\n${tail()}`);
     err.exited = outcome !== 'timeout' && outcome !== null;
     throw err;
   }
   const exe = comm(child.pid);
-  if (exe !== 'node' && !exe.startsWith('node')) throw new Error(`${name}: pid ${child.pid} is '${exe}', not node`);
+  if (exe !== 'node' && !exe.startsWith('node'))
+    throw new Error(`${name}: pid ${child.pid} is '${exe}', not node`);
   return { name, pid: child.pid, port: outcome, child, tail };
 }
 

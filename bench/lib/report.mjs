@@ -59,7 +59,8 @@ export function summarizePhase(phase) {
       ratios[`C/${other}`] = { rps: ratio('C', other, 'rps'), cpuUsPerReq: ratio('C', other, 'cpuUsPerReq') };
     }
   }
-  for (const x of ['B', 'C', 'D']) if (targets[x] && targets.A) added[x] = { p50Ms: diff(x, 'A', 'p50'), p99Ms: diff(x, 'A', 'p99') };
+  for (const x of ['B', 'C', 'D'])
+    if (targets[x] && targets.A) added[x] = { p50Ms: diff(x, 'A', 'p50'), p99Ms: diff(x, 'A', 'p99') };
   return { targets, ratios, addedOverDirect: added };
 }
 
@@ -79,10 +80,38 @@ export function checkGoals(summaries, { pinned }) {
       basis,
       verdict: !Number.isFinite(value) ? 'n/a' : cmp(value, limit) ? 'PASS' : 'MISS',
     });
-  add('C throughput vs B', s32?.ratios['C/B']?.rps, GOALS.throughputVsPeer, (v, l) => v >= l, '×', `${mode} c=32, median of per-round C/B`);
-  add('C CPU per request', s32?.targets.C?.cpuUsPerReq, GOALS.cpuUsPerReq, (v, l) => v <= l, 'µs', `${mode} c=32, median over rounds`);
-  add('C added p50 over direct', s1?.addedOverDirect.C?.p50Ms, GOALS.addedP50Ms, (v, l) => v <= l, 'ms', `${mode} c=1, median of per-round C.p50 - A.p50`);
-  add('C peak RSS under pressure', s256?.targets.C?.peakRssMB, GOALS.peakRssMB, (v, l) => v <= l, 'MB', `${mode} c=256 + upstream delay, max over rounds`);
+  add(
+    'C throughput vs B',
+    s32?.ratios['C/B']?.rps,
+    GOALS.throughputVsPeer,
+    (v, l) => v >= l,
+    '×',
+    `${mode} c=32, median of per-round C/B`,
+  );
+  add(
+    'C CPU per request',
+    s32?.targets.C?.cpuUsPerReq,
+    GOALS.cpuUsPerReq,
+    (v, l) => v <= l,
+    'µs',
+    `${mode} c=32, median over rounds`,
+  );
+  add(
+    'C added p50 over direct',
+    s1?.addedOverDirect.C?.p50Ms,
+    GOALS.addedP50Ms,
+    (v, l) => v <= l,
+    'ms',
+    `${mode} c=1, median of per-round C.p50 - A.p50`,
+  );
+  add(
+    'C peak RSS under pressure',
+    s256?.targets.C?.peakRssMB,
+    GOALS.peakRssMB,
+    (v, l) => v <= l,
+    'MB',
+    `${mode} c=256 + upstream delay, max over rounds`,
+  );
   return out;
 }
 
@@ -128,7 +157,9 @@ export function goalsTable(goals) {
   for (const g of goals) {
     const cmp = g.goal.includes('throughput') ? '≥' : '≤';
     const v = g.unit === '×' ? fmt(g.value, 2) : g.unit === 'ms' ? fmt(g.value, 3) : fmt(g.value);
-    lines.push(`  ${pad(g.verdict, 4, false)} ${pad(g.goal, 27, false)} ${pad(v, 8)} ${g.unit} (goal ${cmp} ${g.limit} ${g.unit}; ${g.basis})`);
+    lines.push(
+      `  ${pad(g.verdict, 4, false)} ${pad(g.goal, 27, false)} ${pad(v, 8)} ${g.unit} (goal ${cmp} ${g.limit} ${g.unit}; ${g.basis})`,
+    );
   }
   return lines.join('\n');
 }

@@ -34,14 +34,20 @@ const PEER_QUERY =
 const expectMfaStatus = (field, typename) => (json) => {
   const v = json?.data?.[field];
   if (json?.errors) return `errors in answer: ${JSON.stringify(json.errors).slice(0, 300)}`;
-  if (v?.__typename !== typename) return `expected data.${field}.__typename ${typename}, got ${JSON.stringify(v)}`;
+  if (v?.__typename !== typename)
+    return `expected data.${field}.__typename ${typename}, got ${JSON.stringify(v)}`;
   if (v.turnedOn !== true) return `expected data.${field}.turnedOn true, got ${JSON.stringify(v)}`;
   return null;
 };
 
 /** Installs the peer from its lockfile when it is not there (npm ci; needs only the npm registry). */
 export function ensurePeerInstalled(log) {
-  if (existsSync(HIVE_BIN) && existsSync(COMPOSE_BIN) && existsSync(path.join(PEER_DIR, 'node_modules/@omnigraph/openapi'))) return;
+  if (
+    existsSync(HIVE_BIN) &&
+    existsSync(COMPOSE_BIN) &&
+    existsSync(path.join(PEER_DIR, 'node_modules/@omnigraph/openapi'))
+  )
+    return;
   log('peer: bench/peer/node_modules missing, running npm ci --prefix bench/peer (once; about a minute)');
   const r = spawnSync('npm', ['ci', '--prefix', PEER_DIR, '--no-audit', '--no-fund', '--loglevel=error'], {
     stdio: 'inherit',
@@ -71,7 +77,8 @@ export const TARGETS = {
       headers: { 'content-type': 'application/json', accept: 'application/json', 'csp-auth-token': TOKEN },
       body: JSON.stringify(INPUT),
     },
-    verify: (json) => (json?.turnedOn === true ? null : `expected {"turnedOn":true}, got ${JSON.stringify(json)}`),
+    verify: (json) =>
+      json?.turnedOn === true ? null : `expected {"turnedOn":true}, got ${JSON.stringify(json)}`,
     start: async (_upstreamUrl, stub) => stub,
   },
   B: {
@@ -90,10 +97,22 @@ export const TARGETS = {
         encoding: 'utf8',
         timeout: 60_000,
       });
-      if (r.status !== 0) throw new Error(`mesh-compose failed (${r.status ?? r.error}):\n${r.stdout}\n${r.stderr}`);
+      if (r.status !== 0)
+        throw new Error(`mesh-compose failed (${r.status ?? r.error}):\n${r.stdout}\n${r.stderr}`);
       // cwd is the temp dir: in bench/peer, Hive Gateway would also load mesh.config.ts as its config.
       return startNodeOnFreePort({ name: 'hive-gateway', cwd: dir, readyPath: '/readiness' }, (port) => ({
-        args: [HIVE_BIN, 'supergraph', supergraph, '--host', '127.0.0.1', '--port', String(port), '--fork', '1', '--disable-websockets'],
+        args: [
+          HIVE_BIN,
+          'supergraph',
+          supergraph,
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--fork',
+          '1',
+          '--disable-websockets',
+        ],
         env: { NODE_ENV: 'production' },
       }));
     },
@@ -105,10 +124,19 @@ export const TARGETS = {
     request: graphqlRequest(GATEWAY_QUERY),
     verify: expectMfaStatus('updateMyMfa', 'MfaStatus'),
     start: async (upstreamUrl) => {
-      if (!existsSync(GATEWAY_MAIN)) throw new Error(`${path.relative(REPO_DIR, GATEWAY_MAIN)} not found: run npm run build first (or --targets A,B,D)`);
+      if (!existsSync(GATEWAY_MAIN))
+        throw new Error(
+          `${path.relative(REPO_DIR, GATEWAY_MAIN)} not found: run npm run build first (or --targets A,B,D)`,
+        );
       return startNodeOnFreePort({ name: 'gateway', cwd: REPO_DIR, readyPath: '/ready' }, (port) => ({
         args: [GATEWAY_MAIN],
-        env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', CSP_BASE_URL: upstreamUrl, PORT: String(port), HOST: '127.0.0.1' },
+        env: {
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'warn',
+          CSP_BASE_URL: upstreamUrl,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+        },
       }));
     },
   },
@@ -135,9 +163,15 @@ export async function verifyTarget(target, port) {
   const bodies = [];
   for (let i = 0; i < 2; i++) {
     const { path: p, method, headers, body } = target.request;
-    const res = await fetch(`http://127.0.0.1:${port}${p}`, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`http://127.0.0.1:${port}${p}`, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
     const text = await res.text();
-    if (res.status < 200 || res.status >= 300) throw new Error(`${target.id} (${target.name}): HTTP ${res.status}: ${text.slice(0, 300)}`);
+    if (res.status < 200 || res.status >= 300)
+      throw new Error(`${target.id} (${target.name}): HTTP ${res.status}: ${text.slice(0, 300)}`);
     let json;
     try {
       json = JSON.parse(text);
