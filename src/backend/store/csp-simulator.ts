@@ -174,14 +174,19 @@ function sendError(
   response: ServerResponse,
   code: SimulatorErrorCode,
   requestId: string,
-  options?: { status?: number; retryAfterSeconds?: number; headers?: Record<string, string> },
+  options?: {
+    status?: number;
+    errorCode?: string;
+    retryAfterSeconds?: number;
+    headers?: Record<string, string>;
+  },
 ): void {
   const answer = ERROR_ANSWERS[code];
   const status = options?.status ?? answer.status;
   const body: CspErrorBody = {
     statusCode: status,
     cspErrorCode: answer.cspErrorCode,
-    errorCode: code,
+    errorCode: options?.errorCode ?? code,
     message: answer.message,
     moduleCode: CSP_MFA_MODULE_CODE,
     requestId,
@@ -192,11 +197,12 @@ function sendError(
 }
 
 function sendFailure(response: ServerResponse, failure: MfaFailure, requestId: string): void {
-  // A failure that already carries an HTTP status (the audit request's 400) keeps it.
-  sendError(response, failure.code, requestId, {
-    status: failure.statusCode,
-    retryAfterSeconds: failure.retryAfterSeconds,
-  });
+  // The store reports a refused audit query as a 400 with the reason in errorCode (the contract has no code for it).
+  if (failure.statusCode === 400 && failure.errorCode !== undefined) {
+    sendError(response, 'INVALID_REQUEST', requestId, { errorCode: failure.errorCode });
+    return;
+  }
+  sendError(response, failure.code, requestId, { retryAfterSeconds: failure.retryAfterSeconds });
 }
 
 function sendOutcome<T>(response: ServerResponse, outcome: Outcome<T>, requestId: string): void {
