@@ -18,9 +18,42 @@ export async function createBackend(config: Config, logger: Logger): Promise<Cre
     const { baseUrl, timeoutMs } = config.backend;
     return { ok: true, backend: createCspMfaClient({ baseUrl, timeoutMs, logger }) };
   }
-  return {
-    ok: false,
-    message:
-      'CSP_BASE_URL is not set. Set it to your CSP base URL, e.g. CSP_BASE_URL=https://console.cloud.vmware.com npm start.',
-  };
+  // Loaded only in store mode, so a CSP deployment never loads the native SQLite module.
+  const { createStoreBackend } = await import('./store/mfa-store.js');
+  const { seedDemoIfEmpty } = await import('./store/demo-seed.js');
+  const { StoreOpenError } = await import('./store/store-errors.js');
+  try {
+    const store = await createStoreBackend({ path: config.backend.path, logger });
+    const demo = await seedDemoIfEmpty(store);
+    logger.info({ path: store.path, schemaVersion: store.schemaVersion }, 'embedded store open');
+    return {
+      ok: true,
+      backend: store,
+      ...(demo ? { banner: (baseUrl: string) => demoBanner(baseUrl, store.path, demo) } : {}),
+    };
+  } catch (error) {
+    if (error instanceof StoreOpenError) {
+      return { ok: false, message: `Cannot open the embedded store (${error.code}): ${error.message}` };
+    }
+    throw error;
+  }
+}
+
+/** Printed once, on the first start with an empty store: everything needed to try the API. */
+function demoBanner(
+  baseUrl: string,
+  path: string,
+  demo: { username: string; password: string; token: string },
+) {
+  return [
+    '',
+    'Embedded store created with a demo user (shown once; the store keeps only a hash of the password):',
+    `  store:     ${path}`,
+    `  username:  ${demo.username}`,
+    `  password:  ${demo.password}`,
+    `  token:     ${demo.token}`,
+    `  Sandbox:   ${baseUrl}/graphql  (put the token in the csp-auth-token header, the password in the variables)`,
+    '  The token expires in 30 minutes; mint another with: npm run store -- token ' + demo.username,
+    '',
+  ].join('\n');
 }
