@@ -1,0 +1,221 @@
+/**
+ * The backend contract: the same GraphQL scenarios against both backends — the embedded store in-process,
+ * and the CSP client talking over HTTP to the CSP simulator — must give identical answers.
+ * Only the transport facts that exist on one side alone (statusCode, cspErrorCode, moduleCode, requestId)
+ * are left out of the comparison; everything a client branches on is compared.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createCspSimulator, type CspSimulator } from '../../src/backend/store/csp-simulator.js';
+import { createStoreBackend, type StoreBackend } from '../../src/backend/store/mfa-store.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+
+const CONTRACT_FIELDS = `
+  __typename
+  ... on MfaStatus { turnedOn activated deviceName username }
+  ... on MfaRateLimitedError { retryAfterSeconds }
+  ... on MfaError { code retryable }
+`;
+const UPDATE = `mutation Update($input: UpdateMyMfaInput!) { updateMyMfa(input: $input) { ${CONTRACT_FIELDS} } }`;
+const READ = `query Read { myMfa { ${CONTRACT_FIELDS} } }`;
+
+interface Side {
+  readonly name: string;
+  readonly gateway: TestGateway;
+  /** An admin handle on this side's store file (principals, tokens). */
+  readonly admin: StoreBackend;
+  /** A handle whose clock is two hours behind, to mint tokens that are already expired. */
+  readonly pastAdmin: StoreBackend;
+  readonly close: () => Promise<void>;
+}
+
+async function seed(admin: StoreBackend): Promise<void> {
+  await admin.admin.addPrincipal({ kind: 'user', name: 'alice@example.com', password: 'alice-password' });
+  admin.admin.activateDevice('alice@example.com', 'Alice phone');
+  await admin.admin.addPrincipal({ kind: 'user', name: 'bob@example.com', password: 'bob-password' });
+  await admin.admin.addPrincipal({ kind: 'user', name: 'gone@example.com', password: 'gone-password' });
+  await admin.admin.addPrincipal({ kind: 'service-account', name: 'robot-app' });
+}
+
+async function openStores(dir: string) {
+  const file = path.join(dir, 'mfa.sqlite');
+  const admin = await createStoreBackend({ path: file });
+  const pastAdmin = await createStoreBackend({ path: file, now: () => Date.now() - 2 * 3_600_000 });
+  await seed(admin);
+  return { file, admin, pastAdmin };
+}
+
+async function storeSide(): Promise<Side> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'contract-store-'));
+  const { file, admin, pastAdmin } = await openStores(dir);
+  const gateway = await startGateway({ MFA_STORE_PATH: file });
+  return {
+    name: 'store',
+    gateway,
+    admin,
+    pastAdmin,
+    close: async () => {
+      await gateway.close();
+      await admin.close();
+      await pastAdmin.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function cspSide(): Promise<Side> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'contract-csp-'));
+  const { admin, pastAdmin } = await openStores(dir);
+  const simulator: CspSimulator = createCspSimulator({ store: admin });
+  const url = await simulator.listen(0, '127.0.0.1');
+  const gateway = await startGateway({ CSP_BASE_URL: url });
+  return {
+    name: 'csp',
+    gateway,
+    admin,
+    pastAdmin,
+    close: async () => {
+      await gateway.close();
+      await simulator.close();
+      await admin.close();
+      await pastAdmin.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Step = (side: Side) => Promise<unknown>;
+
+const as = (side: Side, name: string) => side.admin.admin.mintToken(name);
+const update = async (side: Side, token: string | undefined, password: string, turnedOn: boolean) =>
+  (
+    await side.gateway.graphql(
+      UPDATE,
+      { input: { password, turnedOn } },
+      token ? { 'csp-auth-token': token } : {},
+    )
+  ).body;
+const read = async (side: Side, token: string) =>
+  (await side.gateway.graphql(READ, undefined, { 'csp-auth-token': token })).body;
+
+/** Ordered: later scenarios see the state earlier ones left, on both sides alike. */
+const SCENARIOS: Array<[string, string, Step]> = [
+  ['reads the initial status', 'MfaStatus', async (s) => read(s, await as(s, 'alice@example.com'))],
+  [
+    'turns MFA on with the right password',
+    'MfaStatus',
+    async (s) => update(s, await as(s, 'alice@example.com'), 'alice-password', true),
+  ],
+  [
+    'turns MFA on again (already on)',
+    'MfaStatus',
+    async (s) => update(s, await as(s, 'alice@example.com'), 'alice-password', true),
+  ],
+  ['reads the status after the change', 'MfaStatus', async (s) => read(s, await as(s, 'alice@example.com'))],
+  [
+    'refuses a wrong password',
+    'MfaWrongPasswordError',
+    async (s) => update(s, await as(s, 'alice@example.com'), 'not-her-password', false),
+  ],
+  [
+    'refuses an empty password',
+    'MfaPasswordRequiredError',
+    async (s) => update(s, await as(s, 'alice@example.com'), '', false),
+  ],
+  [
+    'turns MFA off',
+    'MfaStatus',
+    async (s) => update(s, await as(s, 'alice@example.com'), 'alice-password', false),
+  ],
+  [
+    'answers conflict when no device is activated',
+    'MfaConflictError',
+    async (s) => update(s, await as(s, 'bob@example.com'), 'bob-password', true),
+  ],
+  ['refuses a missing token', 'MfaUnauthenticatedError', async (s) => update(s, undefined, 'x', true)],
+  [
+    'refuses a tampered token',
+    'MfaUnauthenticatedError',
+    async (s) => {
+      const [header, payload, signature] = (await as(s, 'alice@example.com')).split('.');
+      const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      const forged = Buffer.from(JSON.stringify({ ...claims, username: 'bob@example.com' })).toString(
+        'base64url',
+      );
+      return update(s, `${header}.${forged}.${signature}`, 'bob-password', false);
+    },
+  ],
+  [
+    'refuses an expired token',
+    'MfaUnauthenticatedError',
+    async (s) => update(s, await s.pastAdmin.admin.mintToken('alice@example.com'), 'alice-password', true),
+  ],
+  [
+    'refuses a service account',
+    'MfaServiceAccountNotAllowedError',
+    async (s) => update(s, await as(s, 'robot-app'), 'x', true),
+  ],
+  [
+    'refuses a service account read',
+    'MfaServiceAccountNotAllowedError',
+    async (s) => read(s, await as(s, 'robot-app')),
+  ],
+  [
+    'answers not found for a removed principal',
+    'MfaNotFoundError',
+    async (s) => {
+      const token = await as(s, 'gone@example.com');
+      s.admin.admin.removePrincipal('gone@example.com');
+      return update(s, token, 'gone-password', true);
+    },
+  ],
+];
+
+describe('the backend contract (store in-process vs CSP client → simulator)', () => {
+  let sides: Side[];
+
+  beforeAll(async () => {
+    sides = await Promise.all([storeSide(), cspSide()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(sides.map((s) => s.close()));
+  });
+
+  it.each(SCENARIOS)('%s: %s on both, identical answers', async (_name, typename, step) => {
+    const [storeAnswer, cspAnswer] = [await step(sides[0] as Side), await step(sides[1] as Side)];
+    expect(storeAnswer).toEqual(cspAnswer);
+    const { data, errors } = storeAnswer as {
+      data?: Record<string, { __typename: string }>;
+      errors?: unknown;
+    };
+    expect(errors).toBeUndefined();
+    expect(Object.values(data ?? {})[0]?.__typename).toBe(typename);
+  });
+
+  it('carries the store’s device and user details into MfaStatus', async () => {
+    const side = sides[0] as Side;
+    const token = await as(side, 'alice@example.com');
+    expect(await update(side, token, 'wrong', true)).toMatchObject({
+      data: { updateMyMfa: { __typename: 'MfaWrongPasswordError', code: 'WRONG_PASSWORD' } },
+    });
+    expect(await update(side, await as(side, 'bob@example.com'), 'bob-password', true)).toMatchObject({
+      data: { updateMyMfa: { __typename: 'MfaConflictError', code: 'CONFLICT' } },
+    });
+    expect(await read(side, token)).toMatchObject({
+      data: {
+        myMfa: {
+          __typename: 'MfaStatus',
+          activated: true,
+          deviceName: 'Alice phone',
+          username: 'alice@example.com',
+        },
+      },
+    });
+  });
+});
