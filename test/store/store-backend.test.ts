@@ -173,6 +173,31 @@ describe('store failed-attempt guard', () => {
   });
 });
 
+describe('store verified-password cache', () => {
+  it('accepts a repeated correct password, refuses wrong ones and forgets the old password after a change', async () => {
+    const clock = createClock();
+    const store = await openTestStore({ now: clock.now, passwordCacheTtlMs: 60_000, maxFailedAttempts: 0 });
+    const { name, token } = await addUser(store);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: i % 2 === 0 }),
+      ),
+    );
+    expect(results.every((outcome) => outcome.ok)).toBe(true);
+    expect(
+      failureOf(await store.updateMfa({ ...newCall(token), password: 'wrong', turnedOn: true })).code,
+    ).toBe('WRONG_PASSWORD');
+    await store.admin.setPassword(name, 'a brand new password');
+    expect(
+      failureOf(await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: true })).code,
+    ).toBe('WRONG_PASSWORD');
+    expect(
+      (await store.updateMfa({ ...newCall(token), password: 'a brand new password', turnedOn: true })).ok,
+    ).toBe(true);
+    await store.close();
+  });
+});
+
 describe('store authentication', () => {
   const operations: Record<string, (store: StoreBackend, token: string) => Promise<Outcome<unknown>>> = {
     updateMfa: (store, token) => store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn: true }),

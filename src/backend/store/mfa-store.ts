@@ -395,6 +395,7 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
 
   const cacheKey = randomBytes(32);
   const verifiedPasswords = new Map<string, { hash: string; mac: Buffer; expiresAtMs: number }>();
+  const verifying = new Map<string, Promise<boolean>>();
   const macOf = (password: string): Buffer =>
     createHmac('sha256', cacheKey).update(password.normalize('NFC')).digest();
 
@@ -424,21 +425,20 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
 
   async function passwordMatches(row: PrincipalRow, password: string): Promise<boolean> {
     const hash = row.password_hash;
-    if (passwordCacheTtlMs > 0 && hash !== null) {
-      const cached = verifiedPasswords.get(row.id);
-      if (
-        cached &&
-        cached.hash === hash &&
-        cached.expiresAtMs > now() &&
-        timingSafeEqual(cached.mac, macOf(password))
-      ) {
-        return true;
-      }
+    if (passwordCacheTtlMs <= 0 || hash === null) return verifyPassword(password, hash);
+    const mac = macOf(password);
+    const cached = verifiedPasswords.get(row.id);
+    if (cached && cached.hash === hash && cached.expiresAtMs > now() && timingSafeEqual(cached.mac, mac))
+      return true;
+    // Under load many requests carry the same password at once: let them share one scrypt instead of queueing N.
+    const key = `${row.id}\u0000${hash}\u0000${mac.toString('base64')}`;
+    let pending = verifying.get(key);
+    if (!pending) {
+      pending = verifyPassword(password, hash).finally(() => verifying.delete(key));
+      verifying.set(key, pending);
     }
-    const matches = await verifyPassword(password, hash);
-    if (matches && passwordCacheTtlMs > 0 && hash !== null) {
-      verifiedPasswords.set(row.id, { hash, mac: macOf(password), expiresAtMs: now() + passwordCacheTtlMs });
-    }
+    const matches = await pending;
+    if (matches) verifiedPasswords.set(row.id, { hash, mac, expiresAtMs: now() + passwordCacheTtlMs });
     return matches;
   }
 
