@@ -22,6 +22,33 @@ export interface Config {
   readonly maxBodyBytes: number;
   /** How long a graceful shutdown waits for in-flight requests before closing sockets. */
   readonly shutdownGraceMs: number;
+  readonly security: SecurityConfig;
+}
+
+/** Limits a GraphQL document must stay within (graphql-armor); each one answers 400 when exceeded. */
+export interface QueryLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxDirectives: number;
+  readonly maxTokens: number;
+  readonly maxCost: number;
+}
+
+export interface SecurityConfig {
+  /** Schema introspection; off in production unless INTROSPECTION=true. */
+  readonly introspection: boolean;
+  /** Exact origins allowed by CORS; empty means no cross-origin browser access. */
+  readonly corsOrigins: readonly string[];
+  readonly queryLimits: QueryLimits;
+  /** Wrong-password answers allowed per principal per window before `updateMyMfa` is refused locally. */
+  readonly bruteForce: {
+    readonly maxAttempts: number;
+    readonly windowSeconds: number;
+    /** Shared counters for several instances; in-memory when absent. */
+    readonly redisUrl?: URL;
+  };
+  /** Local RS256 verification of CSP tokens; off (CSP verifies) when absent. */
+  readonly tokenVerification?: { readonly jwksUrl: URL; readonly issuer?: string };
 }
 
 export type ConfigResult =
@@ -88,6 +115,73 @@ export const SETTINGS = {
     flag: '--node-env',
     help: "'production' turns the Sandbox landing page and introspection off.",
     fallback: 'development',
+  },
+  introspection: {
+    env: 'INTROSPECTION',
+    flag: '--introspection',
+    help: "'true' or 'false'. Schema introspection; defaults to on, and to off when NODE_ENV=production.",
+  },
+  corsOrigins: {
+    env: 'CORS_ORIGINS',
+    flag: '--cors-origins',
+    help: 'Comma-separated origins browsers may call from, e.g. https://app.example.com. Unset: no cross-origin access.',
+  },
+  maxDepth: {
+    env: 'QUERY_MAX_DEPTH',
+    flag: '--query-max-depth',
+    help: 'Deepest field nesting of an operation (introspection of __schema excepted).',
+    fallback: '6',
+  },
+  maxAliases: {
+    env: 'QUERY_MAX_ALIASES',
+    flag: '--query-max-aliases',
+    help: 'Most aliases in an operation (aliases are the only way to repeat updateMyMfa in one request).',
+    fallback: '5',
+  },
+  maxDirectives: {
+    env: 'QUERY_MAX_DIRECTIVES',
+    flag: '--query-max-directives',
+    help: 'Most directives in an operation.',
+    fallback: '10',
+  },
+  maxTokens: {
+    env: 'QUERY_MAX_TOKENS',
+    flag: '--query-max-tokens',
+    help: "Most lexical tokens in a document (the Sandbox's introspection query needs about 300).",
+    fallback: '1000',
+  },
+  maxCost: {
+    env: 'QUERY_MAX_COST',
+    flag: '--query-max-cost',
+    help: 'Highest graphql-armor cost of an operation (the largest legitimate one costs under 100).',
+    fallback: '1000',
+  },
+  bruteForceAttempts: {
+    env: 'BRUTE_FORCE_MAX_ATTEMPTS',
+    flag: '--brute-force-max-attempts',
+    help: 'Wrong passwords allowed per user per window; then updateMyMfa answers MfaRateLimitedError without calling CSP.',
+    fallback: '5',
+  },
+  bruteForceWindowSeconds: {
+    env: 'BRUTE_FORCE_WINDOW_SECONDS',
+    flag: '--brute-force-window-seconds',
+    help: 'Length of the brute-force window, in seconds.',
+    fallback: '900',
+  },
+  rateLimitRedisUrl: {
+    env: 'RATE_LIMIT_REDIS_URL',
+    flag: '--rate-limit-redis-url',
+    help: 'redis:// URL to share the brute-force counters between instances. Unset: in-memory, per instance. If Redis is unreachable, each instance counts in memory (logged).',
+  },
+  jwksUrl: {
+    env: 'CSP_JWKS_URL',
+    flag: '--csp-jwks-url',
+    help: 'Verify CSP tokens locally (RS256 signature, expiry) against this JWKS, e.g. https://console.cloud.vmware.com/csp/gateway/am/api/auth/token-public-key?format=jwks. Unset: CSP verifies.',
+  },
+  tokenIssuer: {
+    env: 'CSP_TOKEN_ISSUER',
+    flag: '--csp-token-issuer',
+    help: 'With CSP_JWKS_URL: the required `iss` claim, e.g. https://gaz.csp-vidm-prod.com. Unset: any issuer.',
   },
 } as const satisfies Record<string, Setting>;
 
@@ -207,6 +301,9 @@ export function loadConfig(
     backend = { kind: 'store', path: path.resolve(read('storePath') ?? '') };
   }
 
+  const production = read('nodeEnv') === 'production';
+  const security = readSecurity(read, production, backend, errors);
+
   if (errors.length > 0 || !backend) return { ok: false, errors };
   return {
     ok: true,
@@ -215,10 +312,95 @@ export function loadConfig(
       port,
       backend,
       logLevel,
-      production: read('nodeEnv') === 'production',
+      production,
       serviceAccountRule: rule as ServiceAccountRule,
       maxBodyBytes,
       shutdownGraceMs: 10_000,
+      security,
     },
+  };
+}
+
+function parseBoolean(raw: string, name: string, errors: string[]): boolean {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  errors.push(`${name} must be 'true' or 'false', got '${raw}'.`);
+  return false;
+}
+
+function parseUrl(
+  raw: string,
+  name: string,
+  protocols: readonly string[],
+  errors: string[],
+): URL | undefined {
+  try {
+    const url = new URL(raw);
+    if (protocols.includes(url.protocol)) return url;
+  } catch {
+    // reported below
+  }
+  errors.push(`${name} must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL.`);
+  return undefined;
+}
+
+/** An origin is scheme://host[:port], exactly as browsers send it in the Origin header. */
+function parseOrigins(raw: string | undefined, errors: string[]): string[] {
+  if (raw === undefined) return [];
+  const origins: string[] = [];
+  for (const item of raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)) {
+    let origin: string | undefined;
+    try {
+      const url = new URL(item);
+      if ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === item) origin = url.origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin) origins.push(origin);
+    else errors.push(`CORS_ORIGINS entries must be origins such as https://app.example.com, got '${item}'.`);
+  }
+  return origins;
+}
+
+function readSecurity(
+  read: (name: SettingName) => string | undefined,
+  production: boolean,
+  backend: BackendConfig | undefined,
+  errors: string[],
+): SecurityConfig {
+  const int = (name: SettingName, label: string, min: number, max: number) =>
+    parseInteger(read(name) ?? '', label, min, max, errors);
+  const rawIntrospection = read('introspection');
+  const rawRedis = read('rateLimitRedisUrl');
+  const rawJwks = read('jwksUrl');
+  const redisUrl =
+    rawRedis === undefined
+      ? undefined
+      : parseUrl(rawRedis, 'RATE_LIMIT_REDIS_URL', ['redis:', 'rediss:'], errors);
+  const jwksUrl =
+    rawJwks === undefined ? undefined : parseUrl(rawJwks, 'CSP_JWKS_URL', ['https:', 'http:'], errors);
+  // The store issues and verifies its own tokens; a CSP key set would reject every one of them.
+  if (jwksUrl && backend?.kind === 'store')
+    errors.push('CSP_JWKS_URL needs CSP_BASE_URL (the store verifies its own tokens).');
+  const issuer = read('tokenIssuer');
+  return {
+    introspection:
+      rawIntrospection === undefined ? !production : parseBoolean(rawIntrospection, 'INTROSPECTION', errors),
+    corsOrigins: parseOrigins(read('corsOrigins'), errors),
+    queryLimits: {
+      maxDepth: int('maxDepth', 'QUERY_MAX_DEPTH', 2, 100),
+      maxAliases: int('maxAliases', 'QUERY_MAX_ALIASES', 0, 1_000),
+      maxDirectives: int('maxDirectives', 'QUERY_MAX_DIRECTIVES', 0, 1_000),
+      maxTokens: int('maxTokens', 'QUERY_MAX_TOKENS', 50, 100_000),
+      maxCost: int('maxCost', 'QUERY_MAX_COST', 10, 1_000_000),
+    },
+    bruteForce: {
+      maxAttempts: int('bruteForceAttempts', 'BRUTE_FORCE_MAX_ATTEMPTS', 1, 1_000),
+      windowSeconds: int('bruteForceWindowSeconds', 'BRUTE_FORCE_WINDOW_SECONDS', 1, 86_400),
+      ...(redisUrl ? { redisUrl } : {}),
+    },
+    ...(jwksUrl ? { tokenVerification: { jwksUrl, ...(issuer ? { issuer } : {}) } } : {}),
   };
 }

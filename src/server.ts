@@ -17,6 +17,9 @@ import { type Logger } from './logger.js';
 import { createLandingPagePlugin } from './plugins/landing-page.plugin.js';
 import { createErrorMasking } from './plugins/error-masking.plugin.js';
 import { buildMfaSchema } from './schema.js';
+import { createQueryLimits } from './security/query-limits.js';
+import { createCors } from './security/cors.js';
+import { hardenBackend } from './security/harden-backend.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -53,14 +56,19 @@ class RequestBodyError extends Error {
 }
 
 export function createServer(options: ServerOptions): MfaServer {
-  const { config, backend, logger } = options;
+  const { config, logger } = options;
+  const backend = hardenBackend(options.backend, config.security, logger);
   const { schema } = buildMfaSchema();
   const masking = createErrorMasking(logger);
+  const limits = createQueryLimits(config.security.queryLimits);
+  const applyCors = createCors({ origins: config.security.corsOrigins });
 
   const apollo = new ApolloServer<MfaContext>({
     schema,
-    introspection: !config.production,
+    introspection: config.security.introspection,
     csrfPrevention: true,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: masking.formatError,
@@ -75,6 +83,7 @@ export function createServer(options: ServerOptions): MfaServer {
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDisableSuggestions(),
+      ...(limits.plugins ?? []),
       masking.plugin,
       createLandingPagePlugin({ production: config.production, graphqlPath: GRAPHQL_PATH }),
     ],
@@ -84,11 +93,14 @@ export function createServer(options: ServerOptions): MfaServer {
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const headerId = req.headers['x-request-id'];
-    const requestId =
-      typeof headerId === 'string' && SANE_REQUEST_ID.test(headerId) ? headerId : randomUUID();
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    requestLogger: Logger,
+  ): Promise<void> {
     res.setHeader('x-request-id', requestId);
+    if (applyCors(req, res, requestId) === 'answered') return;
     const url = new URL(req.url ?? '/', 'http://localhost');
 
     if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
@@ -144,7 +156,7 @@ export function createServer(options: ServerOptions): MfaServer {
           requestId,
           signal: abort.signal,
           backend,
-          logger,
+          logger: requestLogger,
           serviceAccountRule: config.serviceAccountRule,
         }),
     });
@@ -165,8 +177,13 @@ export function createServer(options: ServerOptions): MfaServer {
       inFlight--;
       if (draining && inFlight === 0) drained?.();
     });
-    handle(req, res).catch((error: unknown) => {
-      logger.error({ err: error }, 'request handling failed');
+    const headerId = req.headers['x-request-id'];
+    const requestId =
+      typeof headerId === 'string' && SANE_REQUEST_ID.test(headerId) ? headerId : randomUUID();
+    // Every line logged for this request carries its id.
+    const requestLogger = logger.child({ requestId });
+    handle(req, res, requestId, requestLogger).catch((error: unknown) => {
+      requestLogger.error({ err: error }, 'request handling failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.' }] });
       else res.destroy();
     });

@@ -1,0 +1,65 @@
+/**
+ * A decorator that drops any field of a backend's answer that carries the caller's token or password.
+ * The CSP mapper already keeps only short identifiers from error bodies, but an upstream (or a proxy)
+ * that echoes the request can put a secret into exactly those identifiers or into the status fields.
+ */
+import {
+  type BackendCall,
+  type MfaBackend,
+  type MfaFailure,
+  type MfaStatusDto,
+  type Outcome,
+  type UpdateMfaCall,
+} from '../backend/mfa-backend.js';
+
+/** Shorter fragments are too likely to be innocent (a 4-digit code inside a password). */
+const MIN_FRAGMENT = 8;
+
+function carriesSecret(value: string, secrets: readonly string[]): boolean {
+  return secrets.some(
+    (secret) =>
+      secret.length > 0 &&
+      (value.includes(secret) || (value.length >= MIN_FRAGMENT && secret.includes(value))),
+  );
+}
+
+function scrubFailure(failure: MfaFailure, call: BackendCall, secrets: readonly string[]): MfaFailure {
+  const clean = (v: string | undefined) => (v !== undefined && carriesSecret(v, secrets) ? undefined : v);
+  const { cspErrorCode, errorCode, requestId, ...rest } = failure;
+  return {
+    ...rest,
+    ...(clean(cspErrorCode) === undefined ? {} : { cspErrorCode }),
+    ...(clean(errorCode) === undefined ? {} : { errorCode }),
+    requestId: clean(requestId) ?? call.requestId,
+  };
+}
+
+function scrubStatus(status: MfaStatusDto, secrets: readonly string[]): MfaStatusDto {
+  const { deviceName, username, ...rest } = status;
+  const keep = (v: string | undefined) => v !== undefined && !carriesSecret(v, secrets);
+  return {
+    ...rest,
+    ...(keep(deviceName) ? { deviceName } : {}),
+    ...(keep(username) ? { username } : {}),
+  };
+}
+
+function scrubOutcome<T>(outcome: Outcome<T>, call: BackendCall, secrets: readonly string[]): Outcome<T> {
+  return outcome.ok ? outcome : { ok: false, failure: scrubFailure(outcome.failure, call, secrets) };
+}
+
+export function createSecretScrubbingBackend(backend: MfaBackend): MfaBackend {
+  return {
+    kind: backend.kind,
+    async updateMfa(call: UpdateMfaCall) {
+      return scrubOutcome(await backend.updateMfa(call), call, [call.token, call.password]);
+    },
+    async getMfaStatus(call: BackendCall) {
+      const outcome = await backend.getMfaStatus(call);
+      if (!outcome.ok) return scrubOutcome(outcome, call, [call.token]);
+      return { ok: true, value: scrubStatus(outcome.value, [call.token]) };
+    },
+    isReady: () => backend.isReady(),
+    close: () => backend.close(),
+  };
+}

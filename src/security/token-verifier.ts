@@ -1,0 +1,61 @@
+/**
+ * Optional local verification of CSP access tokens (jose): RS256 signature against the configured key
+ * set, expiry, and the issuer when one is configured. The only module that imports jose for CSP tokens.
+ */
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+
+/** 'unavailable': the key set could not be fetched, so the token could be neither accepted nor refused. */
+export type TokenVerdict = 'valid' | 'invalid' | 'unavailable';
+
+export interface TokenVerifier {
+  verify(token: string): Promise<TokenVerdict>;
+}
+
+export interface TokenVerifierOptions {
+  readonly jwksUrl: URL;
+  /** Required `iss`; any issuer when absent. */
+  readonly issuer?: string;
+  /** Upper bound for one key-set fetch. Defaults to 5_000. */
+  readonly timeoutMs?: number;
+  /** Clock skew tolerated on `exp`/`nbf`, in seconds. Defaults to 30. */
+  readonly clockToleranceSeconds?: number;
+}
+
+/** jose error codes that say "this token is not acceptable"; any other failure is about the key set. */
+const TOKEN_FAULTS = new Set([
+  'ERR_JWT_EXPIRED',
+  'ERR_JWT_CLAIM_VALIDATION_FAILED',
+  'ERR_JWT_INVALID',
+  'ERR_JWS_INVALID',
+  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+  'ERR_JWKS_NO_MATCHING_KEY',
+  'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+  'ERR_JOSE_ALG_NOT_ALLOWED',
+  'ERR_JOSE_NOT_SUPPORTED',
+]);
+
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  // The key set is cached; a token with an unknown `kid` triggers a refetch, at most once per cooldown,
+  // so a stream of forged `kid`s cannot turn into a stream of fetches.
+  const keys: JWTVerifyGetKey = createRemoteJWKSet(options.jwksUrl, {
+    timeoutDuration: options.timeoutMs ?? 5_000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 600_000,
+  });
+  return {
+    async verify(token) {
+      try {
+        await jwtVerify(token, keys, {
+          algorithms: ['RS256'],
+          requiredClaims: ['exp'],
+          clockTolerance: options.clockToleranceSeconds ?? 30,
+          ...(options.issuer ? { issuer: options.issuer } : {}),
+        });
+        return 'valid';
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        return typeof code === 'string' && TOKEN_FAULTS.has(code) ? 'invalid' : 'unavailable';
+      }
+    },
+  };
+}
