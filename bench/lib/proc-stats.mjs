@@ -47,3 +47,26 @@ export function comm(pid) {
 export function sample(pid) {
   return { ticks: cpuTicks(pid), at: process.hrtime.bigint(), ...memory(pid) };
 }
+
+/** user + nice + system ticks of the whole machine (first line of /proc/stat). */
+export function machineBusyTicks() {
+  const [, user, nice, system] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return user + nice + system;
+}
+
+/** Sum of cpuTicks over pids, skipping any that are gone. */
+export function ticksOf(pids) {
+  let sum = 0;
+  for (const pid of pids) {
+    try {
+      sum += cpuTicks(pid);
+    } catch {
+      // exited
+    }
+  }
+  return sum;
+}

@@ -33,6 +33,7 @@ export function summarizePhase(phase) {
       rssMB: median(runs.map((r) => r.rssMB)),
       peakRssMB: max(runs.map((r) => r.peakRssMB)),
       requests: runs.reduce((s, r) => s + r.ok, 0),
+      foreignCpuPctMax: max(runs.map((r) => r.foreignCpuPct)),
     };
   }
   // Ratios are taken round by round (same minute, same machine state), then the median.
@@ -120,8 +121,8 @@ const pad = (s, n, right = true) => (right ? String(s).padStart(n) : String(s).p
 
 /** A readable table of one phase. */
 export function phaseTable(phase, summary, names) {
-  const head = ['target', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'RSS MB', 'peak MB', 'runs'];
-  const widths = [22, 9, 8, 8, 11, 8, 8, 5];
+  const head = ['target', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'RSS MB', 'peak MB', 'runs', 'others%'];
+  const widths = [22, 9, 8, 8, 11, 8, 8, 5, 8];
   const lines = [];
   lines.push(`${phase.title}`);
   lines.push(head.map((h, i) => pad(h, widths[i], i > 0)).join(' '));
@@ -138,6 +139,7 @@ export function phaseTable(phase, summary, names) {
         pad(fmt(t.rssMB), widths[5]),
         pad(fmt(t.peakRssMB), widths[6]),
         pad(t.rounds, widths[7]),
+        pad(fmt(t.foreignCpuPctMax), widths[8]),
       ].join(' '),
     );
   }
