@@ -237,6 +237,24 @@ async function prepareFile(dbPath: string): Promise<void> {
 
 const noopLogger: StoreLogger = { error: () => undefined };
 
+class ProbeRollback extends Error {}
+
+/**
+ * SQLite silently opens a file it may not write (immutable, read-only media, root ignoring mode bits)
+ * read-only, and even BEGIN IMMEDIATE succeeds; only a real write fails. Write and roll back now, so
+ * the operator hears about it at start rather than from the first user's request.
+ */
+function probeWrite(db: Database.Database): void {
+  try {
+    db.transaction(() => {
+      db.prepare("UPDATE meta SET value = value WHERE key = 'org_id'").run();
+      throw new ProbeRollback();
+    })();
+  } catch (error) {
+    if (!(error instanceof ProbeRollback)) throw error;
+  }
+}
+
 /** Opens (creating and migrating as needed) the store at `options.path`; throws `StoreOpenError` when it cannot. */
 export async function createStoreBackend(options: StoreOptions): Promise<StoreBackend> {
   const dbPath = path.resolve(options.path);
@@ -251,6 +269,16 @@ export async function createStoreBackend(options: StoreOptions): Promise<StoreBa
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const adminActor = options.adminActor ?? 'store-admin';
   const logger = options.logger ?? noopLogger;
+  const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
+  if (
+    !isCount(tokenTtlSeconds) ||
+    tokenTtlSeconds === 0 ||
+    ![maxFailedAttempts, failedAttemptWindowMs, passwordCacheTtlMs, busyTimeoutMs].every(isCount)
+  ) {
+    throw new RangeError(
+      'createStoreBackend: durations and counts must be whole numbers, the token lifetime positive',
+    );
+  }
 
   let db: Database.Database | undefined;
   let orgId: string;
@@ -271,6 +299,7 @@ export async function createStoreBackend(options: StoreOptions): Promise<StoreBa
     // FULL: every committed audit event survives a power cut, not only a process crash.
     db.pragma('synchronous = FULL');
     db.pragma('trusted_schema = OFF');
+    // Reads every page once; the store is small, and a damaged file is better refused at start than mid-request.
     const check = db.pragma('quick_check(1)', { simple: true });
     if (check !== 'ok') {
       throw new StoreOpenError(
@@ -287,9 +316,7 @@ export async function createStoreBackend(options: StoreOptions): Promise<StoreBa
         `the MFA store at ${dbPath} has schema version ${migrated.found}; this program knows up to ${SCHEMA_VERSION}`,
       );
     }
-    // A file we may read but not write (immutable, or root-owned read-only media) only fails at the
-    // first write; find out now, not at the first user's request.
-    db.exec('BEGIN IMMEDIATE; ROLLBACK;');
+    probeWrite(db);
     const org = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'org_id'").get();
     if (!org) throw new StoreOpenError('STORE_CORRUPT', dbPath, `the MFA store at ${dbPath} has no org id`);
     orgId = org.value;
