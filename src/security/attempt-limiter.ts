@@ -30,6 +30,8 @@ export interface AttemptLimiterOptions {
   /** Shared counters; in memory when absent. */
   readonly redisUrl?: URL;
   readonly logger: Logger;
+  /** How long a Redis command may take before the in-memory fallback answers. Defaults to 500. */
+  readonly redisCommandTimeoutMs?: number;
   /** Namespaces the Redis keys. Defaults to 'csp-mfa:pw-fail'. */
   readonly keyPrefix?: string;
 }
@@ -42,9 +44,9 @@ export function createAttemptLimiter(options: AttemptLimiterOptions): AttemptLim
 
   const logger = options.logger;
   const redis = new Redis(options.redisUrl.href, {
-    // Fail fast while disconnected, so the in-memory insurance limiter answers at once instead of
-    // requests queueing behind a reconnect.
-    enableOfflineQueue: false,
+    // A command waits at most this long (through the first connect or a short blip); then the
+    // in-memory insurance limiter answers instead.
+    commandTimeout: options.redisCommandTimeoutMs ?? 500,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
   });
@@ -67,7 +69,6 @@ export function createAttemptLimiter(options: AttemptLimiterOptions): AttemptLim
   const shared = new RateLimiterRedis({
     ...limits,
     storeClient: redis,
-    rejectIfRedisNotReady: true,
     insuranceLimiter: memory,
   });
   return wrap('redis', shared, async () => {

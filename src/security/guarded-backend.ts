@@ -43,8 +43,18 @@ export function createGuardedBackend(
       return outcome;
     } finally {
       // A throw (a backend bug) refunds too: only an answered wrong password spends the budget.
-      if (outcome?.ok) await limiter.reset(key);
-      else if (outcome?.failure.code !== 'WRONG_PASSWORD') await limiter.refund(key);
+      // Book-keeping must not turn the user's answer into an error.
+      const settle = outcome?.ok
+        ? limiter.reset(key)
+        : outcome?.failure.code === 'WRONG_PASSWORD'
+          ? undefined
+          : limiter.refund(key);
+      await settle?.catch((error: unknown) =>
+        logger.warn(
+          { requestId: call.requestId, err: error },
+          'brute-force guard: could not update the count',
+        ),
+      );
     }
   }
 
