@@ -51,7 +51,7 @@ export function createGuardedBackend(
           : limiter.refund(key);
       await settle?.catch((error: unknown) =>
         logger.warn(
-          { requestId: call.requestId, err: error },
+          { requestId: call.requestId, code: (error as { code?: unknown } | null)?.code },
           'brute-force guard: could not update the count',
         ),
       );
