@@ -17,6 +17,8 @@ export interface TokenVerifierOptions {
   readonly issuer?: string;
   /** Upper bound for one key-set fetch. Defaults to 5_000. */
   readonly timeoutMs?: number;
+  /** After a fetch, no refetch (even for an unknown `kid`) for this long. Defaults to 30_000. */
+  readonly cooldownMs?: number;
   /** Clock skew tolerated on `exp`/`nbf`, in seconds. Defaults to 30. */
   readonly clockToleranceSeconds?: number;
 }
@@ -39,7 +41,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   // so a stream of forged `kid`s cannot turn into a stream of fetches.
   const keys: JWTVerifyGetKey = createRemoteJWKSet(options.jwksUrl, {
     timeoutDuration: options.timeoutMs ?? 5_000,
-    cooldownDuration: 30_000,
+    cooldownDuration: options.cooldownMs ?? 30_000,
     cacheMaxAge: 600_000,
   });
   return {

@@ -1,0 +1,161 @@
+import http from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { fakeJwt, MY_MFA, UPDATE_MY_MFA } from '../helpers/operations.js';
+import { createTokenVerifier } from '../../src/security/token-verifier.js';
+
+const ISSUER = 'https://gaz.csp-vidm-prod.example';
+
+interface KeyPair {
+  readonly kid: string;
+  readonly privateKey: CryptoKey;
+  readonly jwk: JWK;
+}
+
+interface JwksServer {
+  readonly url: string;
+  /** Keys currently published. */
+  keys: KeyPair[];
+  fetches: number;
+  close(): Promise<void>;
+}
+
+async function newKey(kid: string): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+}
+
+async function startJwks(keys: KeyPair[]): Promise<JwksServer> {
+  const state = { keys, fetches: 0 };
+  const server = http.createServer((_req, res) => {
+    state.fetches++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ keys: state.keys.map((k) => k.jwk) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${port}/csp/gateway/am/api/auth/token-public-key?format=jwks`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  });
+}
+
+function sign(key: KeyPair, claims: Record<string, unknown> = {}, expiresIn: string | number = '30m') {
+  return new SignJWT({
+    username: 'alice@example.com',
+    acct: 'alice@example.com',
+    domain: 'vmwareid',
+    ...claims,
+  })
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+    .setSubject('vmwareid:1b2c')
+    .setIssuer(typeof claims.iss === 'string' ? claims.iss : ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key.privateKey);
+}
+
+let csp: FakeCsp;
+let jwks: JwksServer;
+let gateway: TestGateway;
+let key1: KeyPair;
+let stranger: KeyPair;
+
+beforeAll(async () => {
+  key1 = await newKey('k1');
+  stranger = await newKey('k1');
+  csp = await startFakeCsp();
+  jwks = await startJwks([key1]);
+  gateway = await startGateway({ CSP_BASE_URL: csp.url, CSP_JWKS_URL: jwks.url, CSP_TOKEN_ISSUER: ISSUER });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await jwks.close();
+  await csp.close();
+});
+
+afterEach(() => {
+  csp.requests.length = 0;
+});
+
+async function bothFields(token: string): Promise<[string | undefined, string | undefined]> {
+  const headers = { 'csp-auth-token': token };
+  const update = await gateway.graphql<{ updateMyMfa: { __typename: string } }>(
+    UPDATE_MY_MFA,
+    { input: { password: 'correct horse', turnedOn: true } },
+    headers,
+  );
+  const read = await gateway.graphql<{ myMfa: { __typename: string } }>(MY_MFA, undefined, headers);
+  return [update.body.data?.updateMyMfa.__typename, read.body.data?.myMfa.__typename];
+}
+
+describe('local token verification (CSP_JWKS_URL)', () => {
+  it('lets a valid RS256 token through to CSP on both root fields', async () => {
+    expect(await bothFields(await sign(key1))).toEqual(['MfaStatus', 'MfaStatus']);
+    expect(csp.requests).toHaveLength(2);
+  });
+
+  it.each([
+    ['an expired token', () => sign(key1, {}, Math.floor(Date.now() / 1000) - 120)],
+    ['a token signed by another key under a known kid', () => sign(stranger)],
+    ['a token from another issuer', () => sign(key1, { iss: 'https://evil.example' })],
+    ['a token with an unknown kid', () => sign({ ...key1, kid: 'nope' })],
+    ['an unsigned token (alg none)', async () => fakeJwt({ sub: 'vmwareid:1b2c', username: 'alice' })],
+    ['an opaque token', async () => 'not-a-jwt-at-all'],
+  ])('answers MfaUnauthenticatedError to %s without calling CSP', async (_name, token) => {
+    expect(await bothFields(await token())).toEqual(['MfaUnauthenticatedError', 'MfaUnauthenticatedError']);
+    expect(csp.requests).toHaveLength(0);
+  });
+
+  it('fails closed with MfaUpstreamUnavailableError when the key set cannot be fetched', async () => {
+    const down = await startJwks([key1]);
+    const url = down.url;
+    await down.close();
+    const blind = await startGateway({ CSP_BASE_URL: csp.url, CSP_JWKS_URL: url });
+    try {
+      const answer = await blind.graphql<{ myMfa: { __typename: string } }>(MY_MFA, undefined, {
+        'csp-auth-token': await sign(key1),
+      });
+      expect(answer.body.data?.myMfa.__typename).toBe('MfaUpstreamUnavailableError');
+      expect(csp.requests).toHaveLength(0);
+    } finally {
+      await blind.close();
+    }
+  });
+
+  it('refuses CSP_JWKS_URL with the embedded store (the store verifies its own tokens)', async () => {
+    await expect(startGateway({ CSP_JWKS_URL: jwks.url })).rejects.toThrow(/CSP_JWKS_URL/);
+  });
+});
+
+describe('the key set cache', () => {
+  it('refetches on an unknown kid (key rotation), at most once per cooldown', async () => {
+    const rotating = await startJwks([key1]);
+    try {
+      const verifier = createTokenVerifier({ jwksUrl: new URL(rotating.url), cooldownMs: 300 });
+      expect(await verifier.verify(await sign(key1))).toBe('valid');
+      expect(await verifier.verify(await sign(key1))).toBe('valid');
+      expect(rotating.fetches).toBe(1);
+
+      const key2 = await newKey('k2');
+      rotating.keys = [key1, key2];
+      // Forged kids right after a fetch cost no fetch: the cooldown holds.
+      for (let i = 0; i < 20; i++)
+        expect(await verifier.verify(await sign({ ...key1, kid: `x${i}` }))).toBe('invalid');
+      expect(rotating.fetches).toBe(1);
+
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await verifier.verify(await sign(key2))).toBe('valid');
+      expect(rotating.fetches).toBe(2);
+    } finally {
+      await rotating.close();
+    }
+  });
+});
