@@ -20,6 +20,7 @@ import { buildMfaSchema } from './schema.js';
 import { createQueryLimits } from './security/query-limits.js';
 import { createCors } from './security/cors.js';
 import { hardenBackend } from './security/harden-backend.js';
+import { collectSchemaNames } from './security/schema-names.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -45,6 +46,8 @@ export interface MfaServer {
 /** A caller's request id is reused only when it is short and plain; otherwise we make our own. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+const KNOWN_ROUTES = new Set(['/', GRAPHQL_PATH, '/health', '/ready']);
+
 class RequestBodyError extends Error {
   constructor(
     readonly statusCode: number,
@@ -59,7 +62,7 @@ export function createServer(options: ServerOptions): MfaServer {
   const { config, logger } = options;
   const backend = hardenBackend(options.backend, config.security, logger);
   const { schema } = buildMfaSchema();
-  const masking = createErrorMasking(logger);
+  const masking = createErrorMasking(logger, { schemaNames: collectSchemaNames(schema) });
   const limits = createQueryLimits(config.security.queryLimits);
   const applyCors = createCors({ origins: config.security.corsOrigins });
 
@@ -182,6 +185,16 @@ export function createServer(options: ServerOptions): MfaServer {
       typeof headerId === 'string' && SANE_REQUEST_ID.test(headerId) ? headerId : randomUUID();
     // Every line logged for this request carries its id.
     const requestLogger = logger.child({ requestId });
+    if (requestLogger.isLevelEnabled('debug')) {
+      const started = performance.now();
+      res.on('close', () => {
+        // The route only: a path or query string is client text and may hold anything.
+        const path = (req.url ?? '').split('?')[0] ?? '';
+        const route = KNOWN_ROUTES.has(path) ? path : 'other';
+        const ms = Math.round(performance.now() - started);
+        requestLogger.debug({ method: req.method, route, status: res.statusCode, ms }, 'request finished');
+      });
+    }
     handle(req, res, requestId, requestLogger).catch((error: unknown) => {
       requestLogger.error({ err: error }, 'request handling failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.' }] });

@@ -8,6 +8,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { type MfaContext } from '../context.js';
 import { type Logger } from '../logger.js';
+import { redactUnknownNames } from '../security/schema-names.js';
 
 /** Codes whose message is written for the client and safe to pass on (after redaction of quoted values). */
 const CLIENT_FACING_CODES = new Set([
@@ -50,7 +51,25 @@ export interface ErrorMasking {
   readonly plugin: ApolloServerPlugin<MfaContext>;
 }
 
-export function createErrorMasking(logger: Logger): ErrorMasking {
+/** Codes whose messages quote the client's names (arguments, fields, operations, variables). */
+const NAME_QUOTING_CODES = new Set([
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export interface ErrorMaskingOptions {
+  /** The schema's names (security/schema-names.ts); quoted texts made of other names are redacted. Defaults to none (no such redaction). */
+  readonly schemaNames?: ReadonlySet<string>;
+}
+
+export function createErrorMasking(logger: Logger, options: ErrorMaskingOptions = {}): ErrorMasking {
+  const schemaNames = options.schemaNames;
+  const redact = (message: string, code: string): string => {
+    const redacted = redactQuotedInput(message, code);
+    return schemaNames && NAME_QUOTING_CODES.has(code) ? redactUnknownNames(redacted, schemaNames) : redacted;
+  };
+
   // Errors met during execution are logged by the plugin, which knows the request id; the rest
   // (context or pipeline failures) are logged by formatError.
   const logged = new WeakSet<object>();
@@ -59,7 +78,7 @@ export function createErrorMasking(logger: Logger): ErrorMasking {
     const code = formatted.extensions?.code;
     if (isClientFacing(error, code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, message: redactQuotedInput(formatted.message, code), extensions };
+      return { ...formatted, message: redact(formatted.message, code), extensions };
     }
     if (typeof error !== 'object' || error === null || !logged.has(error)) {
       logger.error({ err: unwrapResolverError(error) }, 'unexpected error outside GraphQL execution');

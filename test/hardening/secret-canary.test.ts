@@ -1,0 +1,268 @@
+/**
+ * The canary: one unique token and one unique password driven through every path (success, every union
+ * member, every fault, malformed documents, wrong variables, an upstream that echoes the request), then
+ * every log line and every response (headers and body) is searched for them. Neither may appear.
+ */
+import { randomBytes } from 'node:crypto';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  cspError,
+  drop,
+  hang,
+  html,
+  json,
+  redirect,
+  startFakeCsp,
+  truncated,
+  type FakeCsp,
+  type Reply,
+} from '../helpers/fake-csp.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { fakeJwt, MY_MFA, UPDATE_MY_MFA, UPDATE_MY_MFA_DETAILS } from '../helpers/operations.js';
+
+const hex = () => randomBytes(8).toString('hex');
+/** Identifier-shaped, so it can also be written where GraphQL expects a name. */
+const PASSWORD = `pwCanary_${hex()}`;
+const SIGNATURE = `sigCanary_${hex()}`;
+const header = (claims: Record<string, unknown>) => fakeJwt(claims).split('.').slice(0, 2).join('.');
+const USER_TOKEN = `${header({ sub: 'vmwareid:canary', username: 'canary@example.com', acct: 'canary@example.com', domain: 'vmwareid' })}.${SIGNATURE}`;
+const SERVICE_TOKEN = `${header({ sub: ':app', azp: 'app', cid: 'app' })}.${SIGNATURE}`;
+/** Short enough to pass the mapper's identifier filter if an upstream echoes it as a request id. */
+const SHORT_TOKEN = `tokCanary_${hex()}`;
+const SECRETS = [PASSWORD, SIGNATURE, USER_TOKEN, SERVICE_TOKEN, SHORT_TOKEN];
+
+interface Seen {
+  readonly what: string;
+  readonly status: number;
+  readonly text: string;
+}
+
+let csp: FakeCsp;
+let gateway: TestGateway;
+const seen: Seen[] = [];
+
+beforeAll(async () => {
+  csp = await startFakeCsp();
+  gateway = await startGateway({
+    CSP_BASE_URL: csp.url,
+    CSP_TIMEOUT_MS: '300',
+    BRUTE_FORCE_MAX_ATTEMPTS: '3',
+    LOG_LEVEL: 'trace',
+  });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await csp.close();
+});
+
+/** Sends one raw request and records the whole answer: status, every header, the body. */
+async function send(what: string, init: RequestInit & { path?: string }): Promise<void> {
+  const response = await fetch(`${gateway.url}${init.path ?? '/graphql'}`, init);
+  const headers = [...response.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n');
+  seen.push({ what, status: response.status, text: `${headers}\n\n${await response.text()}` });
+}
+
+function post(
+  what: string,
+  body: unknown,
+  token: string | null = USER_TOKEN,
+  extra: Record<string, string> = {},
+) {
+  return send(what, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { 'csp-auth-token': token } : {}), ...extra },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+const updateVars = (password: unknown = PASSWORD, turnedOn: unknown = true) => ({
+  input: { password, turnedOn },
+});
+
+async function allOperations(what: string, token: string = USER_TOKEN): Promise<void> {
+  await post(`${what}: update`, { query: UPDATE_MY_MFA, variables: updateVars() }, token);
+  await post(
+    `${what}: update with details`,
+    { query: UPDATE_MY_MFA_DETAILS, variables: updateVars() },
+    token,
+  );
+  await post(`${what}: myMfa`, { query: MY_MFA }, token);
+}
+
+/** An upstream that echoes the request it received (headers and body) into every field it answers with. */
+function echo(status: number): Reply {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    // fake-csp records each request before it replies: the last one is this one.
+    const received = csp.requests.at(-1)?.body ?? '';
+    const token = String(req.headers['csp-auth-token'] ?? '');
+    const password = received ? ((JSON.parse(received) as { password?: string }).password ?? '') : '';
+    const everything = JSON.stringify({ headers: req.headers, body: received });
+    const body =
+      status === 200
+        ? { turnedOn: true, activated: true, username: token, deviceName: password, echo: everything }
+        : {
+            statusCode: status,
+            cspErrorCode: token,
+            errorCode: password,
+            requestId: password || token,
+            moduleCode: password,
+            message: everything,
+            stackTrace: everything,
+            causes: [everything],
+          };
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'csp-request-id': token,
+      'retry-after': password,
+      'x-echo': everything.replace(/[^\x20-\x7e]/g, ''),
+    });
+    res.end(JSON.stringify(body));
+  };
+}
+
+describe('secrets never leak', () => {
+  it('keeps the token and the password out of every log line and every response', async () => {
+    // Success, and every union member from the upstream.
+    await allOperations('success');
+    for (const status of [400, 401, 403, 404, 409, 429, 500, 418]) {
+      csp.onPatch(cspError(status, {}, { 'retry-after': '7' }));
+      csp.onStatus(cspError(status));
+      await allOperations(`CSP ${status}`);
+    }
+    csp.onPatch(html(502));
+    csp.onStatus(html(502));
+    await allOperations('HTML 502');
+
+    // Faults.
+    for (const [name, reply] of [
+      ['timeout', hang],
+      ['reset', drop],
+      ['cut-off body', truncated],
+      ['redirect', redirect('http://127.0.0.1:9/elsewhere')],
+    ] as const) {
+      csp.onPatch(reply);
+      csp.onStatus(reply);
+      await allOperations(name);
+    }
+
+    // Members decided locally: no token, a service account, the brute-force guard.
+    csp.onPatch(json(200, { turnedOn: true }));
+    csp.onStatus(json(200, { turnedOn: true }));
+    await post('no token', { query: UPDATE_MY_MFA, variables: updateVars() }, null);
+    await post('bearer garbage', { query: UPDATE_MY_MFA, variables: updateVars() }, null, {
+      authorization: `Bearer ${USER_TOKEN} ${PASSWORD}`,
+    });
+    await allOperations('service account', SERVICE_TOKEN);
+    csp.onPatch(cspError(403));
+    for (let i = 0; i < 5; i++) await allOperations(`wrong password ${i} (then locked)`);
+
+    // Malformed documents with the password written inline, in every wrong place.
+    const P = PASSWORD;
+    const documents = [
+      `mutation { updateMyMfa(input: {password: "${P}", turnedOn: true}) { __typename `,
+      `mutation { updateMyMfa(input: {password: ${P} turnedOn: true}) { __typename } }`,
+      `mutation { updateMyMfa(input: {password: "${P}" turnedOn: "${P}"}) { __typename } }`,
+      `mutation { updateMyMfa(input: {password: "x", turnedOn: ${P}}) { __typename } }`,
+      `mutation { updateMyMfa(input: {${P}: "${P}", password: "x", turnedOn: true}) { __typename } }`,
+      `mutation { updateMyMfa(input: {password: """${P}""", turnedOn: 1}) { __typename } }`,
+      `mutation { updateMyMfa(password: "${P}") { __typename } }`,
+      `{ ${P} }`,
+      `{ myMfa(${P}: "${P}") { __typename } }`,
+      `{ myMfa { ... on MfaStatus { ${P} } } }`,
+      `{ myMfa @${P} { __typename } }`,
+      `{ myMfa @include(if: "${P}") { __typename } }`,
+      `query Q($${P}: String) { __typename }`,
+      `query Q($v: ${P}) { __typename }`,
+      `query Q { ...${P} }`,
+      `fragment ${P} on Query { __typename } { __typename }`,
+      `{ ${P}: __typename ${P}: myMfa { __typename } }`,
+      `query ${P} { __typename } query ${P} { __typename }`,
+      `{ __typename } "${P}`,
+      `{ __typename } """${P}`,
+      `{ __typename } # ${P}\n }`,
+      `{ "${P}" }`,
+      `${P}`,
+      `{ myMfa(x: "${P}\\u00ZZ") { __typename } }`,
+    ];
+    for (const query of documents) {
+      await post(`document ${query.slice(0, 30)}`, { query, variables: updateVars() });
+      await post(`document + operationName`, { query, operationName: P });
+    }
+    await post('unknown operation name', { query: 'query A { __typename }', operationName: P });
+
+    // Variables of the wrong type holding the password.
+    for (const variables of [
+      { input: P },
+      { input: [P] },
+      updateVars(P, P),
+      updateVars([P], true),
+      updateVars({ [P]: P }, true),
+      updateVars(P, { [P]: P }),
+      { input: { password: P } },
+      { input: { password: P, turnedOn: true, [P]: P } },
+      { input: { turnedOn: true, extra: P } },
+      { input: { password: 42, turnedOn: P } },
+    ]) {
+      await post('wrong variables', { query: UPDATE_MY_MFA, variables });
+    }
+    await post('variables as a string', { query: UPDATE_MY_MFA, variables: JSON.stringify(updateVars()) });
+    await post('variables as a scalar', { query: UPDATE_MY_MFA, variables: P });
+    await post('extensions holding it', { query: UPDATE_MY_MFA, variables: updateVars(), extensions: { P } });
+    await post(
+      'broken JSON',
+      `{"query": "${UPDATE_MY_MFA.replace(/\n/g, ' ')}", "variables": {"input": {"password": "${P}"`,
+    );
+    await post('huge body', { query: UPDATE_MY_MFA, variables: updateVars(P.repeat(10_000)) });
+    await send('text/plain body', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: P });
+    await send('form body', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'csp-auth-token': USER_TOKEN },
+      body: `query=${P}`,
+    });
+    const getQuery = encodeURIComponent(
+      `mutation { updateMyMfa(input: {password: "${P}", turnedOn: true}) { __typename } }`,
+    );
+    await send('GET mutation', {
+      path: `/graphql?query=${getQuery}`,
+      headers: { 'apollo-require-preflight': 'true', 'csp-auth-token': USER_TOKEN },
+    });
+    await send('GET syntax error', {
+      path: `/graphql?query=${encodeURIComponent(`{ "${P}" `)}&variables=${encodeURIComponent(`{"${P}":`)}`,
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    await send('unknown path', { path: `/${P}?${P}=${P}` });
+
+    // An upstream that echoes the request body and headers, in errors and in 200s.
+    for (const token of [USER_TOKEN, SHORT_TOKEN]) {
+      for (const status of [200, 400, 401, 403, 404, 409, 429, 500]) {
+        csp.onPatch(echo(status));
+        csp.onStatus(echo(status));
+        await allOperations(`echo ${status}`, token === USER_TOKEN ? userWithFreshSub() : token);
+      }
+    }
+
+    // The canary is live: the secrets really travelled through the gateway to the upstream.
+    expect(csp.requests.some((r) => r.body.includes(PASSWORD))).toBe(true);
+    expect(csp.requests.some((r) => r.headers['csp-auth-token'] === SHORT_TOKEN)).toBe(true);
+    expect(seen.length).toBeGreaterThan(150);
+    expect(gateway.logs.length).toBeGreaterThan(seen.length);
+    // And no answer was a crash.
+    expect(seen.filter((s) => s.status >= 500)).toEqual([]);
+
+    const leaks: string[] = [];
+    for (const secret of SECRETS) {
+      for (const s of seen)
+        if (s.text.includes(secret)) leaks.push(`response to ${s.what}: ${s.text.slice(0, 400)}`);
+      for (const line of gateway.logs) if (line.includes(secret)) leaks.push(`log: ${line.slice(0, 400)}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+});
+
+let freshSub = 0;
+/** The brute-force lock above is per principal; the echo passes use other principals with the same signature. */
+function userWithFreshSub(): string {
+  return `${header({ sub: `vmwareid:echo-${++freshSub}`, username: 'echo@example.com' })}.${SIGNATURE}`;
+}
