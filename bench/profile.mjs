@@ -55,6 +55,7 @@ const load = (durationSec) =>
     connections: Number(opt.connections),
     durationSec,
     expectBody,
+    tokenHeader: 'csp-auth-token',
   });
 await load(2);
 const res = await load(Number(opt.seconds));

@@ -296,6 +296,7 @@ async function measure(phase, r, l, live, stub, { quiet = false } = {}) {
       connections: phase.connections,
       durationSec,
       expectBody,
+      tokenHeader: 'csp-auth-token',
     });
 
   const peakResettable = resetPeak(proc.pid);

@@ -3,6 +3,8 @@
 // autocannon's own histogram records whole milliseconds — too coarse for a 0.9 ms budget.
 import autocannon from 'autocannon';
 
+let clientSeq = 0;
+
 /**
  * @param {object} o
  * @param {string} o.url
@@ -12,8 +14,9 @@ import autocannon from 'autocannon';
  * @param {number} o.connections
  * @param {number} o.durationSec
  * @param {string} [o.expectBody] every response body must equal this string (else a mismatch)
+ * @param {string} [o.tokenHeader] give each connection its own value of this header (`<value>-<n>`)
  */
-export function runLoad({ url, method, headers, body, connections, durationSec, expectBody }) {
+export function runLoad({ url, method, headers, body, connections, durationSec, expectBody, tokenHeader }) {
   return new Promise((resolve, reject) => {
     let lat = new Float64Array(65_536);
     let n = 0;
@@ -30,6 +33,12 @@ export function runLoad({ url, method, headers, body, connections, durationSec, 
         expectBody,
         // autocannon stops only on a sample tick (default 1000 ms): 100 ms keeps short runs short.
         sampleInt: 100,
+        // One principal per connection, as many users would be: the gateway's brute-force guard
+        // rightly limits how many updates of ONE principal may be in flight at once.
+        setupClient: tokenHeader
+          ? (client) =>
+              client.setHeaders({ ...headers, [tokenHeader]: `${headers[tokenHeader]}-${++clientSeq}` })
+          : undefined,
       },
       (err, result) => {
         if (err) return reject(err);

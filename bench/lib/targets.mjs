@@ -1,7 +1,7 @@
 // The four things the bench measures, each as: how to start it, what request to send, and what
 // a correct answer looks like. All of them reach the same upstream stub with the same token/body.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,7 @@ export const TARGETS = {
     start: async (upstreamUrl) => {
       // Composed per run because the upstream URL (a fresh port) is baked into the supergraph.
       const dir = mkdtempSync(path.join(os.tmpdir(), 'csp-mfa-bench-'));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       const supergraph = path.join(dir, 'supergraph.graphql');
       const r = spawnSync(process.execPath, [COMPOSE_BIN, '-o', supergraph], {
         cwd: PEER_DIR,
