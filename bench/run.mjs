@@ -32,7 +32,7 @@ Measures A direct REST to the upstream stub, B Hive Gateway + Mesh (peer), C thi
   --duration S          measured seconds per run in the headline phase (default 2)
   --warmup S            warm-up seconds before each headline run (default 0.5)
   --prime S             one-off warm-up per target after start, so JIT tiering is done before
-                        round 1 (default 3; 1 for A, whose server is the tiny stub)
+                        round 1 (default 5; 1 for A, whose server is the tiny stub)
   --connections N       headline concurrency (default 32)
   --pressure-connections N   concurrency of the pressure phase (default 256)
   --delay-ms N          upstream delay in the pressure phase (default 20)
@@ -109,8 +109,8 @@ if (wantPhases.has('c1'))
     connections: 1,
     delayMs: 0,
     nRounds: q ? 1 : rounds,
-    warmupSec: q ? 0.2 : 0.2,
-    durationSec: q ? 0.4 : 0.8,
+    warmupSec: 0.2,
+    durationSec: q ? 0.4 : 0.6,
     title: `${headlineMode ? 'PINNED' : 'UNPINNED'} c=1 (service time)`,
   });
 if (wantPhases.has('pressure'))
@@ -133,11 +133,11 @@ if (wantPhases.has('unpinned') && canPin)
     delayMs: 0,
     nRounds: q ? 1 : rounds,
     warmupSec: q ? 0.25 : 0.3,
-    durationSec: q ? 0.5 : 1,
+    durationSec: q ? 0.5 : 0.8,
     title: `UNPINNED c=${c} (for reference; never mixed into pinned ratios)`,
   });
 
-const primeSec = num(opt.prime, q ? 1 : 3);
+const primeSec = num(opt.prime, q ? 1 : 5);
 const primeFor = (id) => (id === 'A' ? Math.min(1, primeSec) : primeSec);
 const plannedSec =
   targetIds.reduce((s, id) => s + primeFor(id), 0) +
