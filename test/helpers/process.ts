@@ -12,7 +12,7 @@ export interface GatewayProcess {
   exited(): Promise<number | null>;
 }
 
-/** Starts the process and resolves once it logged 'listening' (rejects if it exits first). */
+/** Starts the process and resolves once it logged 'listening' at info level (rejects, and kills it, if that never comes). */
 export function startProcess(env: Record<string, string>, args: string[] = []): Promise<GatewayProcess> {
   const child = spawn(process.execPath, [MAIN, ...args], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
@@ -22,10 +22,10 @@ export function startProcess(env: Record<string, string>, args: string[] = []): 
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   child.stderr.on('data', (c: Buffer) => stderr.push(c.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no 'listening' line in time: ${stdout.join('')}${stderr.join('')}`)),
-      15_000,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no 'listening' line in time: ${stdout.join('')}${stderr.join('')}`));
+    }, 15_000);
     child.stdout.on('data', (c: Buffer) => {
       stdout.push(c.toString());
       for (const line of c.toString().split('\n')) {
