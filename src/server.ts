@@ -104,7 +104,20 @@ export function createServer(options: ServerOptions): MfaServer {
   ): Promise<void> {
     res.setHeader('x-request-id', requestId);
     if (applyCors(req, res, requestId) === 'answered') return;
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = URL.canParse(req.url ?? '/', 'http://localhost')
+      ? new URL(req.url ?? '/', 'http://localhost')
+      : undefined;
+    // A protocol-relative target with a bad authority ('//host:99999/') is no URL at all (fuzz find).
+    if (!url) {
+      return sendJson(res, 400, {
+        errors: [
+          {
+            message: 'The request target is not a valid URL.',
+            extensions: { code: 'BAD_REQUEST', requestId },
+          },
+        ],
+      });
+    }
 
     if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/ready') {
@@ -258,12 +271,22 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      throw new RequestBodyError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        throw new RequestBodyError(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `The request body is larger than ${limit} bytes.`,
+        );
+      }
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (error) {
+    if (error instanceof RequestBodyError) throw error;
+    // The client went away mid-body ('aborted', ECONNRESET): its fault, not a server error (fuzz find).
+    throw new RequestBodyError(400, 'BAD_REQUEST', 'The request body ended before its declared length.');
   }
   const text = Buffer.concat(chunks).toString('utf8');
   const contentType = req.headers['content-type'] ?? '';
