@@ -93,7 +93,11 @@ function wrap(kind: AttemptLimiter['kind'], limiter: Limiter, close: () => Promi
       }
     },
     async refund(key) {
-      await limiter.reward(key, 1);
+      const left = await limiter.reward(key, 1);
+      // A key with no failure on it keeps no record (nor, in memory, a timer) for the rest of the
+      // window; else every distinct token ever seen would be remembered for the whole window. A
+      // reservation racing in between is forgotten with it: at most one extra attempt, rarely.
+      if (left.consumedPoints <= 0) await limiter.delete(key);
     },
     async reset(key) {
       await limiter.delete(key);

@@ -149,6 +149,15 @@ describe('brute-force guard (in memory)', () => {
   });
 });
 
+async function countKeys(url: string): Promise<number> {
+  const client = new Redis(url);
+  try {
+    return (await client.keys('*')).length;
+  } finally {
+    await client.quit();
+  }
+}
+
 describe('brute-force guard shared through Redis', () => {
   const binary = redisServerPath();
   let redis: RedisProcess | undefined;
@@ -199,6 +208,13 @@ describe('brute-force guard shared through Redis', () => {
       expect(key).not.toContain(sub);
       expect(key).not.toContain(token);
     }
+
+    // An attempt that did not fail on the password leaves no record behind (no growth per token seen).
+    csp.onPatch(cspError(401));
+    const before = await countKeys(redis.url);
+    for (let i = 0; i < 5; i++) await update(a, `opaque-unknown-${i}`);
+    expect(await countKeys(redis.url)).toBe(before);
+    csp.onPatch(cspError(403));
 
     // Redis down: each instance counts in memory (documented fail-over), and says so in its log.
     await redis.stop();
