@@ -16,11 +16,14 @@ import {
 const MIN_FRAGMENT = 8;
 
 function carriesSecret(value: string, secrets: readonly string[]): boolean {
-  return secrets.some(
-    (secret) =>
-      secret.length > 0 &&
-      (value.includes(secret) || (value.length >= MIN_FRAGMENT && secret.includes(value))),
-  );
+  return secrets.some((secret) => {
+    if (secret.length === 0) return false;
+    if (secret.length >= MIN_FRAGMENT) {
+      return value.includes(secret) || (value.length >= MIN_FRAGMENT && secret.includes(value));
+    }
+    // A short secret ('p') is inside almost any identifier; count it only as a whole part of one.
+    return value === secret || value.split(/[^A-Za-z0-9]+/).includes(secret);
+  });
 }
 
 function scrubFailure(failure: MfaFailure, call: BackendCall, secrets: readonly string[]): MfaFailure {
