@@ -137,22 +137,27 @@ describe('local token verification (CSP_JWKS_URL)', () => {
 
 describe('the key set cache', () => {
   it('refetches on an unknown kid (key rotation), at most once per cooldown', async () => {
+    const COOLDOWN_MS = 3_000;
     const rotating = await startJwks([key1]);
+    // Everything is signed up front, so only verification runs inside the cooldown (a busy CI
+    // machine must not stretch the window under test).
+    const key2 = await newKey('k2');
+    const valid = await sign(key1);
+    const forged = await Promise.all(Array.from({ length: 20 }, (_, i) => sign({ ...key1, kid: `x${i}` })));
+    const rotated = await sign(key2);
     try {
-      const verifier = createTokenVerifier({ jwksUrl: new URL(rotating.url), cooldownMs: 300 });
-      expect(await verifier.verify(await sign(key1))).toBe('valid');
-      expect(await verifier.verify(await sign(key1))).toBe('valid');
+      const verifier = createTokenVerifier({ jwksUrl: new URL(rotating.url), cooldownMs: COOLDOWN_MS });
+      expect(await verifier.verify(valid)).toBe('valid');
+      expect(await verifier.verify(valid)).toBe('valid');
       expect(rotating.fetches).toBe(1);
 
-      const key2 = await newKey('k2');
       rotating.keys = [key1, key2];
       // Forged kids right after a fetch cost no fetch: the cooldown holds.
-      for (let i = 0; i < 20; i++)
-        expect(await verifier.verify(await sign({ ...key1, kid: `x${i}` }))).toBe('invalid');
+      for (const token of forged) expect(await verifier.verify(token)).toBe('invalid');
       expect(rotating.fetches).toBe(1);
 
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      expect(await verifier.verify(await sign(key2))).toBe('valid');
+      await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 200));
+      expect(await verifier.verify(rotated)).toBe('valid');
       expect(rotating.fetches).toBe(2);
     } finally {
       await rotating.close();
