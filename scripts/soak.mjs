@@ -118,10 +118,17 @@ const gatewayUrl = await new Promise((resolve, reject) => {
   gateway.once('exit', (code) => reject(new Error(`the gateway exited with ${code}: ${stderr}`)));
 });
 
+/** VmRSS in bytes; 0 once the process is gone (its exit is reported, not thrown). */
 function rssOf(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
 }
+let exitedEarly = null;
+gateway.once('exit', (code, signal) => (exitedEarly = `exit ${code ?? signal}`));
 
 // ---- the load ----
 const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -203,8 +210,13 @@ const health = await fetch(`${gatewayUrl}/health`).then(
   () => 0,
 );
 
-gateway.kill('SIGTERM');
-const exitCode = await new Promise((resolve) => gateway.once('exit', resolve));
+const diedDuringLoad = exitedEarly;
+const exitCode = diedDuringLoad
+  ? diedDuringLoad
+  : await new Promise((resolve) => {
+      gateway.once('exit', resolve);
+      gateway.kill('SIGTERM');
+    });
 stub.closeAllConnections();
 stub.close();
 
@@ -225,7 +237,8 @@ const failures = [];
 if (errors > 0 || untyped > 0) failures.push(`${errors} errors/non-2xx and ${untyped} untyped answers`);
 if (growth > maxGrowthMb * MB)
   failures.push(`RSS grew ${mb(growth)} after warm-up (bound ${maxGrowthMb} MB)`);
-if (health !== 200) failures.push(`/health answered ${health} after the load`);
+if (diedDuringLoad) failures.push(`the gateway died during the load (${diedDuringLoad})`);
+else if (health !== 200) failures.push(`/health answered ${health} after the load`);
 if (result.requests.total === 0) failures.push('no requests completed');
 if (failures.length > 0) {
   console.error(`soak FAILED: ${failures.join('; ')}`);
