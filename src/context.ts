@@ -2,7 +2,6 @@
 import { classifyToken, type ServiceAccountRule, type TokenIdentity } from './auth/token-claims.js';
 import { extractToken, type HeaderSource } from './auth/request-token.js';
 import { type BackendCall, type MfaBackend } from './backend/mfa-backend.js';
-import { type Logger } from './logger.js';
 import { createMfaStatusLoader, type MfaStatusLoader } from './mfa/mfa-status.loader.js';
 
 export interface MfaContext {
@@ -13,7 +12,6 @@ export interface MfaContext {
   readonly backend: MfaBackend;
   /** Aborted when the client goes away; passed to every backend call. */
   readonly signal: AbortSignal;
-  readonly logger: Logger;
   /**
    * The request's status loader, created on first use. A method, not a getter: Apollo copies the
    * context with Object.assign, which would run a getter for every request.
@@ -28,7 +26,6 @@ export interface ContextOptions {
   readonly requestId: string;
   readonly signal: AbortSignal;
   readonly backend: MfaBackend;
-  readonly logger: Logger;
   readonly serviceAccountRule: ServiceAccountRule;
 }
 
@@ -48,7 +45,6 @@ export function createContext(options: ContextOptions): MfaContext {
     identity,
     backend: options.backend,
     signal: options.signal,
-    logger: options.logger,
     backendCall,
     mfaStatusLoader() {
       loader ??= createMfaStatusLoader(options.backend, backendCall());

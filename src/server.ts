@@ -96,17 +96,10 @@ export function createServer(options: ServerOptions): MfaServer {
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
-  async function handle(
-    req: IncomingMessage,
-    res: ServerResponse,
-    requestId: string,
-    requestLogger: Logger,
-  ): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     res.setHeader('x-request-id', requestId);
     if (applyCors(req, res, requestId) === 'answered') return;
-    const url = URL.canParse(req.url ?? '/', 'http://localhost')
-      ? new URL(req.url ?? '/', 'http://localhost')
-      : undefined;
+    const url = parseTarget(req.url ?? '/');
     // A protocol-relative target with a bad authority ('//host:99999/') is no URL at all (fuzz find).
     if (!url) {
       return sendJson(res, 400, {
@@ -172,7 +165,6 @@ export function createServer(options: ServerOptions): MfaServer {
           requestId,
           signal: abort.signal,
           backend,
-          logger: requestLogger,
           serviceAccountRule: config.serviceAccountRule,
         }),
     });
@@ -196,20 +188,21 @@ export function createServer(options: ServerOptions): MfaServer {
     const headerId = req.headers['x-request-id'];
     const requestId =
       typeof headerId === 'string' && SANE_REQUEST_ID.test(headerId) ? headerId : randomUUID();
-    // Every line logged for this request carries its id.
-    const requestLogger = logger.child({ requestId });
-    if (requestLogger.isLevelEnabled('debug')) {
+    // Every line logged for this request carries its id; the child logger is made only when a line is.
+    let requestLogger: Logger | undefined;
+    const logFor = (): Logger => (requestLogger ??= logger.child({ requestId }));
+    if (logger.isLevelEnabled('debug')) {
       const started = performance.now();
       res.on('close', () => {
         // The route only: a path or query string is client text and may hold anything.
         const path = (req.url ?? '').split('?')[0] ?? '';
         const route = KNOWN_ROUTES.has(path) ? path : 'other';
         const ms = Math.round(performance.now() - started);
-        requestLogger.debug({ method: req.method, route, status: res.statusCode, ms }, 'request finished');
+        logFor().debug({ method: req.method, route, status: res.statusCode, ms }, 'request finished');
       });
     }
-    handle(req, res, requestId, requestLogger).catch((error: unknown) => {
-      requestLogger.error({ err: error }, 'request handling failed');
+    handle(req, res, requestId).catch((error: unknown) => {
+      logFor().error({ err: error }, 'request handling failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.' }] });
       else res.destroy();
     });
@@ -253,6 +246,63 @@ export function createServer(options: ServerOptions): MfaServer {
   };
 }
 
+/**
+ * The path and query of a request target. The usual origin-form ('/graphql?…') is split by hand;
+ * anything else (absolute-form, odd targets) goes through the URL parser, and null means no URL at all.
+ */
+function parseTarget(target: string): { pathname: string; search: string } | null {
+  if (target.startsWith('/') && !target.startsWith('//')) {
+    const q = target.indexOf('?');
+    return q === -1
+      ? { pathname: target, search: '' }
+      : { pathname: target.slice(0, q), search: target.slice(q) };
+  }
+  if (!URL.canParse(target, 'http://localhost')) return null;
+  const { pathname, search } = new URL(target, 'http://localhost');
+  return { pathname, search };
+}
+
+/** The body as text, refusing more than `limit` bytes. Events, not `for await`: it is on every request's path. */
+function readText(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.resume();
+        reject(
+          new RequestBodyError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(
+        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+      );
+    };
+    // The client went away mid-body ('aborted', ECONNRESET): its fault, not a server error (fuzz find).
+    const onGone = () => {
+      cleanup();
+      reject(new RequestBodyError(400, 'BAD_REQUEST', 'The request body ended before its declared length.'));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onGone);
+      req.off('aborted', onGone);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onGone);
+    req.on('aborted', onGone);
+  });
+}
+
 function sendJson(res: ServerResponse, status: number, payload: unknown): void {
   const body = JSON.stringify(payload);
   res.writeHead(status, {
@@ -269,26 +319,7 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
     req.resume();
     throw new RequestBodyError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > limit) {
-        throw new RequestBodyError(
-          413,
-          'PAYLOAD_TOO_LARGE',
-          `The request body is larger than ${limit} bytes.`,
-        );
-      }
-      chunks.push(chunk as Buffer);
-    }
-  } catch (error) {
-    if (error instanceof RequestBodyError) throw error;
-    // The client went away mid-body ('aborted', ECONNRESET): its fault, not a server error (fuzz find).
-    throw new RequestBodyError(400, 'BAD_REQUEST', 'The request body ended before its declared length.');
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readText(req, limit);
   const contentType = req.headers['content-type'] ?? '';
   if (!/^application\/(?:graphql-response\+)?json\b/i.test(contentType)) return text;
   if (text.trim() === '') throw new RequestBodyError(400, 'BAD_REQUEST', 'The request body is empty.');
