@@ -31,8 +31,9 @@ Measures A direct REST to the upstream stub, B Hive Gateway + Mesh (peer), C thi
   --rounds N            rounds per phase (default 3; the pressure phase uses min(N, 2))
   --duration S          measured seconds per run in the headline phase (default 2)
   --warmup S            warm-up seconds before each headline run (default 0.5)
-  --prime S             one-off warm-up per target after start, so JIT tiering is done before
-                        round 1 (default 5; 1 for A, whose server is the tiny stub)
+  --prime S             one-off warm-up per GraphQL target (B, C) after start, so JIT tiering and
+                        heap sizing are done before round 1 (default 12: both keep speeding up for
+                        10-20 s); D gets at most 3, A at most 1 (tiny servers)
   --connections N       headline concurrency (default 32)
   --pressure-connections N   concurrency of the pressure phase (default 256)
   --delay-ms N          upstream delay in the pressure phase (default 20)
@@ -137,8 +138,8 @@ if (wantPhases.has('unpinned') && canPin)
     title: `UNPINNED c=${c} (for reference; never mixed into pinned ratios)`,
   });
 
-const primeSec = num(opt.prime, q ? 1 : 5);
-const primeFor = (id) => (id === 'A' ? Math.min(1, primeSec) : primeSec);
+const primeSec = num(opt.prime, q ? 1 : 12);
+const primeFor = (id) => (id === 'A' ? Math.min(1, primeSec) : id === 'D' ? Math.min(3, primeSec) : primeSec);
 const plannedSec =
   targetIds.reduce((s, id) => s + primeFor(id), 0) +
   phases.reduce((s, p) => s + p.nRounds * targetIds.length * (p.warmupSec + p.durationSec + 0.1), 0);
