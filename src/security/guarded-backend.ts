@@ -19,29 +19,34 @@ export function createGuardedBackend(
   limiter: AttemptLimiter,
   logger: Logger,
 ): MfaBackend {
+  /** Updates of each principal this instance has reserved attempts for and not yet settled. */
+  const inFlight = new Map<string, number>();
+
   async function updateMfa(call: UpdateMfaCall): Promise<Outcome<MfaUpdateDto>> {
     const key = principalKey(call.token);
     const reservation = await limiter.reserve(key);
     if (!reservation.ok) {
+      // Refused while reservations of this principal are still in flight: the budget may be held, not
+      // spent, so "try again in 15 minutes" would be wrong; the next try, a second later, gets the truth.
+      const busy = (inFlight.get(key) ?? 0) > 0;
+      const retryAfterSeconds = busy ? 1 : reservation.retryAfterSeconds;
       logger.warn(
-        {
-          requestId: call.requestId,
-          principal: key.slice(0, 12),
-          retryAfterSeconds: reservation.retryAfterSeconds,
-        },
-        'brute-force guard: update refused locally after too many wrong passwords',
+        { requestId: call.requestId, principal: key.slice(0, 12), retryAfterSeconds },
+        busy
+          ? 'brute-force guard: update refused locally; too many updates of this principal in flight'
+          : 'brute-force guard: update refused locally after too many wrong passwords',
       );
-      return fail({
-        code: 'RATE_LIMITED',
-        requestId: call.requestId,
-        retryAfterSeconds: reservation.retryAfterSeconds,
-      });
+      return fail({ code: 'RATE_LIMITED', requestId: call.requestId, retryAfterSeconds });
     }
+    inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
     let outcome: Outcome<MfaUpdateDto> | undefined;
     try {
       outcome = await backend.updateMfa(call);
       return outcome;
     } finally {
+      const left = (inFlight.get(key) ?? 1) - 1;
+      if (left > 0) inFlight.set(key, left);
+      else inFlight.delete(key);
       // A throw (a backend bug) refunds too: only an answered wrong password spends the budget.
       // Book-keeping must not turn the user's answer into an error.
       const settle = outcome?.ok

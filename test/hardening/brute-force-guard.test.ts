@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { cspError, json, PATCH_PATH, startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
+import { cspError, delayed, json, PATCH_PATH, startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { fakeJwt, UPDATE_MY_MFA, userJwt } from '../helpers/operations.js';
 import { freePort, redisServerPath, startRedis, type RedisProcess } from './support/redis-server.js';
@@ -128,6 +128,18 @@ describe('brute-force guard (in memory)', () => {
     expect(members.filter((m) => m.__typename === 'MfaRateLimitedError').length).toBeGreaterThanOrEqual(
       12 - ATTEMPTS,
     );
+  });
+
+  it('tells updates refused only because others are in flight to retry in a second, not after the window', async () => {
+    csp.onPatch(delayed(150, json(200, { turnedOn: true })));
+    const token = freshUser();
+    const members = await Promise.all(
+      Array.from({ length: ATTEMPTS + 2 }, () => update(gateway, token, 'right')),
+    );
+    const refused = members.filter((m) => m.__typename === 'MfaRateLimitedError');
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const member of refused) expect(retryAfterOf(member)).toBe(1);
+    expect((await update(gateway, token, 'right')).__typename).toBe('MfaStatus');
   });
 
   it('passes an upstream 429 through with its Retry-After', async () => {
