@@ -21,6 +21,7 @@ import { createQueryLimits } from './security/query-limits.js';
 import { createCors } from './security/cors.js';
 import { hardenBackend } from './security/harden-backend.js';
 import { collectSchemaNames } from './security/schema-names.js';
+import { sendJson } from './send-json.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -301,15 +302,6 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
     req.on('error', onGone);
     req.on('aborted', onGone);
   });
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  const body = JSON.stringify(payload);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
 }
 
 /** Reads at most `limit` bytes; parses JSON bodies. Other content types go to Apollo as-is (it answers 4xx). */

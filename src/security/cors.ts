@@ -4,6 +4,7 @@
  * Apollo's CSRF prevention stays on, so a cross-site "simple" request cannot run an operation anyway.
  */
 import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { sendJson } from '../send-json.js';
 
 /** Headers a browser client may send: the token headers, our request id, Apollo's preflight markers. */
 const ALLOWED_HEADERS = [
@@ -44,7 +45,7 @@ export function createCors(options: CorsOptions) {
     if (req.method !== 'OPTIONS') return 'continue';
 
     if (origin !== undefined && !originAllowed) {
-      writeJson(res, 403, {
+      sendJson(res, 403, {
         errors: [
           {
             message:
@@ -65,13 +66,4 @@ export function createCors(options: CorsOptions) {
     res.end();
     return 'answered';
   };
-}
-
-function writeJson(res: ServerResponse, status: number, payload: unknown): void {
-  const body = JSON.stringify(payload);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
 }
