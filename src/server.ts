@@ -9,7 +9,6 @@ import { type AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
 import { type Config } from './config.js';
 import { createContext, type MfaContext } from './context.js';
 import { type MfaBackend } from './backend/mfa-backend.js';
@@ -83,10 +82,9 @@ export function createServer(options: ServerOptions): MfaServer {
       error: (m) => logger.error(m),
     },
     plugins: [
-      // Per-field work for features this API does not use.
+      // Per-field work for features this API does not use. Field suggestions are blocked by graphql-armor.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
-      ApolloServerPluginDisableSuggestions(),
       ...(limits.plugins ?? []),
       masking.plugin,
       createLandingPagePlugin({ production: config.production, graphqlPath: GRAPHQL_PATH }),
