@@ -7,7 +7,12 @@ import { applyMiddleware, type IMiddleware } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import { type MfaContext } from '../context.js';
 import { type MfaFailureCode } from '../backend/mfa-backend.js';
-import { MY_MFA_CODES, toMfaErrorMember, UPDATE_MY_MFA_CODES } from '../mfa/mfa-error.mapper.js';
+import {
+  MY_MFA_AUDIT_LOG_CODES,
+  MY_MFA_CODES,
+  toMfaErrorMember,
+  UPDATE_MY_MFA_CODES,
+} from '../mfa/mfa-error.mapper.js';
 
 /** User accounts yes, service accounts no (CSP's policy for the MFA paths). Opaque tokens go on to CSP. */
 export const isNotServiceAccount = rule({ cache: 'contextual' })(
@@ -18,6 +23,7 @@ export const isNotServiceAccount = rule({ cache: 'contextual' })(
 const USER_ONLY_FIELDS: Readonly<Record<string, ReadonlySet<MfaFailureCode>>> = {
   updateMyMfa: UPDATE_MY_MFA_CODES,
   myMfa: MY_MFA_CODES,
+  myMfaAuditLog: MY_MFA_AUDIT_LOG_CODES,
 };
 
 type RuleMap = Record<string, typeof allow | typeof deny | typeof isNotServiceAccount>;
@@ -25,7 +31,13 @@ type RuleMap = Record<string, typeof allow | typeof deny | typeof isNotServiceAc
 const POLICY: Record<string, RuleMap> = {
   // Deny by default: a root field added without a rule here is refused, not silently open.
   // The federation fields are open: `_service` is the SDL; `_entities` exists only if we ever add entities.
-  Query: { '*': deny, myMfa: isNotServiceAccount, _service: allow, _entities: allow },
+  Query: {
+    '*': deny,
+    myMfa: isNotServiceAccount,
+    myMfaAuditLog: isNotServiceAccount,
+    _service: allow,
+    _entities: allow,
+  },
   Mutation: { '*': deny, updateMyMfa: isNotServiceAccount },
 };
 

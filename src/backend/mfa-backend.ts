@@ -6,6 +6,7 @@
 /** Every kind of failure a backend can report; the GraphQL `MfaErrorCode` enum has one value per kind. */
 export const MFA_FAILURE_CODES = [
   'PASSWORD_REQUIRED',
+  'INVALID_REQUEST',
   'UNAUTHENTICATED',
   'WRONG_PASSWORD',
   'FORBIDDEN',
@@ -57,6 +58,59 @@ export interface BackendCall {
   readonly signal?: AbortSignal;
 }
 
+/** Every action CSP documents for the audit log. */
+export const MFA_AUDIT_ACTIONS = [
+  'MFA_ACTIVATION',
+  'MFA_DEACTIVATION',
+  'MFA_ENABLE',
+  'MFA_DISABLE',
+  'MFA_DEVICE_NAME_UPDATE',
+  'MFA_AUTHENTICATION_SUCCESS',
+  'MFA_AUTHENTICATION_FAILURE',
+  'MFA_RECOVERY_CODE_AUTHENTICATION_SUCCESS',
+  'MFA_RECOVERY_CODE_AUTHENTICATION_FAILURE',
+  'MFA_RECOVERY_CODES_GENERATION',
+  'AUTHENTICATION_WITHOUT_MFA',
+] as const;
+
+export type MfaAuditAction = (typeof MFA_AUDIT_ACTIONS)[number];
+
+export const isMfaAuditAction = (value: unknown): value is MfaAuditAction =>
+  typeof value === 'string' && (MFA_AUDIT_ACTIONS as readonly string[]).includes(value);
+
+/** CSP documents "≤ 20" for both the `eventIds` and the `deviceNames` filter. */
+export const MAX_AUDIT_FILTER_VALUES = 20;
+
+/** `PrincipalMfaAuditLogRequest`: dates are epoch milliseconds. */
+export interface MfaAuditQuery {
+  readonly startDate: number;
+  readonly endDate: number;
+  readonly actions?: readonly string[];
+  readonly deviceNames?: readonly string[];
+  readonly eventIds?: readonly string[];
+  readonly pageLimit?: number;
+  readonly pageStart?: number;
+}
+
+/** `MfaAuditLogDto`. An event without an id, a known action or a date is not usable, so those are required. */
+export interface MfaAuditLogDto {
+  readonly action: MfaAuditAction;
+  readonly details: { readonly deviceName?: string };
+  /** Epoch milliseconds. */
+  readonly eventDate: number;
+  readonly eventId: string;
+  readonly modifiedBy?: string;
+  readonly username?: string;
+}
+
+/** CSP's paged answer, newest event first. */
+export interface MfaAuditPage {
+  readonly itemsPerPage: number;
+  readonly startIndex: number;
+  readonly totalResults: number;
+  readonly results: readonly MfaAuditLogDto[];
+}
+
 export interface UpdateMfaCall extends BackendCall {
   readonly password: string;
   readonly turnedOn: boolean;
@@ -68,6 +122,8 @@ export interface MfaBackend {
   readonly kind: 'csp' | 'store';
   updateMfa(call: UpdateMfaCall): Promise<Outcome<MfaUpdateDto>>;
   getMfaStatus(call: BackendCall): Promise<Outcome<MfaStatusDto>>;
+  /** The caller's MFA audit log, one page, newest first. */
+  getMfaAudit(call: BackendCall, query: MfaAuditQuery): Promise<Outcome<MfaAuditPage>>;
   /** Resolves true when the backend can take requests (store open); CSP is not pinged. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;

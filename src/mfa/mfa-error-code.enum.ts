@@ -11,6 +11,10 @@ registerEnumType(MfaErrorCode, {
   description: 'Stable machine-readable code of an MFA error; branch on this, never on the message text.',
   valuesConfig: {
     PASSWORD_REQUIRED: { description: 'The password was empty or missing (CSP 400). Ask the user for it.' },
+    INVALID_REQUEST: {
+      description:
+        'The audit-log query is not valid (CSP 400 on the audit read, or checked here). Fix the query; do not retry as is.',
+    },
     UNAUTHENTICATED: {
       description:
         'The access token is missing, invalid or expired (CSP 401). Get a new token; do not retry as is.',
@@ -19,10 +23,12 @@ registerEnumType(MfaErrorCode, {
       description:
         'The password is wrong (CSP 403 on the update). Ask again; repeated failures lock the account.',
     },
-    FORBIDDEN: { description: 'The principal may not use the MFA API (CSP 403 on the status read).' },
+    FORBIDDEN: {
+      description: 'The principal may not use the MFA API (CSP 403 on the status or audit-log read).',
+    },
     NOT_FOUND: { description: 'No user for this token, or no MFA details for the user (CSP 404).' },
     CONFLICT: {
-      description: 'The change conflicts with the current MFA state (CSP 409). Re-read the status first.',
+      description: 'The request conflicts with the current MFA state (CSP 409). Re-read the status first.',
     },
     RATE_LIMITED: {
       description: 'Too many requests (CSP 429 or the local guard). Wait `retryAfterSeconds`, then retry.',

@@ -11,6 +11,13 @@ import { MfaError } from './mfa-error.interface.js';
 })
 export class MfaPasswordRequiredError extends MfaError {}
 
+@ObjectType('MfaInvalidRequestError', {
+  implements: MfaError,
+  description:
+    'CSP 400 on the audit-log read, or refused here before any call: the query is not valid (end before start, start in the future, more than 20 event ids or device names, a negative or too large page window). `errorCode` names the reason when known. Fix the query; sending it again unchanged will not help.',
+})
+export class MfaInvalidRequestError extends MfaError {}
+
 @ObjectType('MfaUnauthenticatedError', {
   implements: MfaError,
   description:
@@ -28,7 +35,7 @@ export class MfaWrongPasswordError extends MfaError {}
 @ObjectType('MfaForbiddenError', {
   implements: MfaError,
   description:
-    'CSP 403 on the status read: this principal is not allowed to use the MFA API. Retrying will not help.',
+    'CSP 403 on the status or audit-log read: this principal is not allowed to use the MFA API. Retrying will not help.',
 })
 export class MfaForbiddenError extends MfaError {}
 
@@ -42,7 +49,7 @@ export class MfaNotFoundError extends MfaError {}
 @ObjectType('MfaConflictError', {
   implements: MfaError,
   description:
-    'CSP 409: the change conflicts with the current MFA state (e.g. no MFA device is activated). Read `myMfa`, fix the state, then try again.',
+    'CSP 409: the request conflicts with the current MFA state (e.g. no MFA device is activated). Read `myMfa`, fix the state, then try again.',
 })
 export class MfaConflictError extends MfaError {}
 

@@ -4,6 +4,7 @@ import { type MfaError } from './mfa-error.interface.js';
 import {
   MfaConflictError,
   MfaForbiddenError,
+  MfaInvalidRequestError,
   MfaNotFoundError,
   MfaPasswordRequiredError,
   MfaRateLimitedError,
@@ -24,6 +25,12 @@ const MEMBERS: { readonly [K in MfaFailureCode]: MemberSpec } = {
   PASSWORD_REQUIRED: {
     type: MfaPasswordRequiredError,
     message: 'The password is required to change MFA. Ask for the password and send it again.',
+    retryable: false,
+  },
+  INVALID_REQUEST: {
+    type: MfaInvalidRequestError,
+    message:
+      'The audit-log query is not valid. Check the dates, filters and page window, then send it again.',
     retryable: false,
   },
   UNAUTHENTICATED: {
@@ -112,6 +119,18 @@ export const MY_MFA_CODES: ReadonlySet<MfaFailureCode> = new Set<MfaFailureCode>
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
+  'RATE_LIMITED',
+  'SERVICE_ACCOUNT_NOT_ALLOWED',
+  'UPSTREAM_UNAVAILABLE',
+  'UNEXPECTED',
+]);
+
+export const MY_MFA_AUDIT_LOG_CODES: ReadonlySet<MfaFailureCode> = new Set<MfaFailureCode>([
+  'INVALID_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
   'RATE_LIMITED',
   'SERVICE_ACCOUNT_NOT_ALLOWED',
   'UPSTREAM_UNAVAILABLE',

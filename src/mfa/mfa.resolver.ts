@@ -1,8 +1,15 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { type MfaFailureCode } from '../backend/mfa-backend.js';
 import { type MfaContext } from '../context.js';
-import { MY_MFA_CODES, toMfaErrorMember, UPDATE_MY_MFA_CODES } from './mfa-error.mapper.js';
-import { MyMfaResult, UpdateMyMfaResult } from './mfa-results.union.js';
+import { localAuditProblem, MfaAuditLogInput } from './mfa-audit-log.input.js';
+import { MfaAuditLogPage } from './mfa-audit-log-page.type.js';
+import {
+  MY_MFA_AUDIT_LOG_CODES,
+  MY_MFA_CODES,
+  toMfaErrorMember,
+  UPDATE_MY_MFA_CODES,
+} from './mfa-error.mapper.js';
+import { MyMfaAuditLogResult, MyMfaResult, UpdateMyMfaResult } from './mfa-results.union.js';
 import { MfaStatus } from './mfa-status.type.js';
 import { SELF } from './mfa-status.loader.js';
 import { UpdateMyMfaInput } from './update-my-mfa.input.js';
@@ -40,9 +47,38 @@ export class MfaResolver {
     // CSP documents every status field as optional; an absent `turnedOn` means MFA is not enforced.
     return new MfaStatus(outcome.value.turnedOn ?? false, outcome.value);
   }
+
+  @Query(() => MyMfaAuditLogResult, {
+    description:
+      "One page of the calling user's MFA audit log, newest first (CSP `POST /csp/gateway/iam/vmwid/api/principal/mfa/audit`). The caller is identified by the `csp-auth-token` header. A query that is invalid on its face (end before start, more than 20 event ids or device names, a negative page value) is refused without a call.",
+  })
+  async myMfaAuditLog(
+    @Arg('input', () => MfaAuditLogInput) input: MfaAuditLogInput,
+    @Ctx() ctx: MfaContext,
+  ): Promise<typeof MyMfaAuditLogResult> {
+    if (!ctx.token) return localFailure('UNAUTHENTICATED', ctx, MY_MFA_AUDIT_LOG_CODES);
+    const problem = localAuditProblem(input);
+    if (problem) return localFailure('INVALID_REQUEST', ctx, MY_MFA_AUDIT_LOG_CODES, problem);
+    const outcome = await ctx.backend.getMfaAudit(ctx.backendCall(), {
+      startDate: input.startDate,
+      endDate: input.endDate,
+      ...(input.actions ? { actions: input.actions } : {}),
+      ...(input.deviceNames ? { deviceNames: input.deviceNames } : {}),
+      ...(input.eventIds ? { eventIds: input.eventIds } : {}),
+      ...(input.pageLimit === undefined || input.pageLimit === null ? {} : { pageLimit: input.pageLimit }),
+      ...(input.pageStart === undefined || input.pageStart === null ? {} : { pageStart: input.pageStart }),
+    });
+    if (!outcome.ok) return toMfaErrorMember(outcome.failure, MY_MFA_AUDIT_LOG_CODES);
+    return MfaAuditLogPage.from(outcome.value);
+  }
 }
 
 /** A failure decided here, before any upstream call. */
-function localFailure(code: MfaFailureCode, ctx: MfaContext, allowed: ReadonlySet<MfaFailureCode>) {
-  return toMfaErrorMember({ code, requestId: ctx.requestId }, allowed);
+function localFailure(
+  code: MfaFailureCode,
+  ctx: MfaContext,
+  allowed: ReadonlySet<MfaFailureCode>,
+  errorCode?: string,
+) {
+  return toMfaErrorMember({ code, requestId: ctx.requestId, ...(errorCode ? { errorCode } : {}) }, allowed);
 }

@@ -1,7 +1,8 @@
 /**
  * The brute-force guard, as a decorator of the backend seam: wrong-password answers are counted per
  * principal, and once a principal's budget is spent its updates are answered RATE_LIMITED locally,
- * without reaching the backend, until the window passes. Status reads are not guarded.
+ * without reaching the backend, until the window passes. Reads (status, audit log) take no password,
+ * so they are not guarded.
  */
 import {
   fail,
@@ -67,6 +68,7 @@ export function createGuardedBackend(
     kind: backend.kind,
     updateMfa,
     getMfaStatus: (call) => backend.getMfaStatus(call),
+    getMfaAudit: (call, query) => backend.getMfaAudit(call, query),
     isReady: () => backend.isReady(),
     close: async () => {
       await limiter.close();

@@ -5,6 +5,9 @@
  */
 import {
   type BackendCall,
+  type MfaAuditLogDto,
+  type MfaAuditPage,
+  type MfaAuditQuery,
   type MfaBackend,
   type MfaFailure,
   type MfaStatusDto,
@@ -47,6 +50,27 @@ function scrubStatus(status: MfaStatusDto, secrets: readonly string[]): MfaStatu
   };
 }
 
+/**
+ * Optional strings that echo the token are dropped; an event whose id echoes it is dropped whole, since
+ * an event with a made-up id is not one the client can refer to.
+ */
+function scrubAuditPage(page: MfaAuditPage, secrets: readonly string[]): MfaAuditPage {
+  const keep = (v: string | undefined) => v !== undefined && !carriesSecret(v, secrets);
+  const scrubEvent = (event: MfaAuditLogDto): MfaAuditLogDto => {
+    const { modifiedBy, username, details, ...rest } = event;
+    return {
+      ...rest,
+      details: keep(details.deviceName) ? { deviceName: details.deviceName } : {},
+      ...(keep(modifiedBy) ? { modifiedBy } : {}),
+      ...(keep(username) ? { username } : {}),
+    };
+  };
+  return {
+    ...page,
+    results: page.results.filter((event) => keep(event.eventId)).map(scrubEvent),
+  };
+}
+
 function scrubOutcome<T>(outcome: Outcome<T>, call: BackendCall, secrets: readonly string[]): Outcome<T> {
   return outcome.ok ? outcome : { ok: false, failure: scrubFailure(outcome.failure, call, secrets) };
 }
@@ -61,6 +85,11 @@ export function createSecretScrubbingBackend(backend: MfaBackend): MfaBackend {
       const outcome = await backend.getMfaStatus(call);
       if (!outcome.ok) return scrubOutcome(outcome, call, [call.token]);
       return { ok: true, value: scrubStatus(outcome.value, [call.token]) };
+    },
+    async getMfaAudit(call: BackendCall, query: MfaAuditQuery) {
+      const outcome = await backend.getMfaAudit(call, query);
+      if (!outcome.ok) return scrubOutcome(outcome, call, [call.token]);
+      return { ok: true, value: scrubAuditPage(outcome.value, [call.token]) };
     },
     isReady: () => backend.isReady(),
     close: () => backend.close(),

@@ -34,6 +34,9 @@ export function createVerifiedBackend(
     async getMfaStatus(call) {
       return (await refusal(call)) ?? backend.getMfaStatus(call);
     },
+    async getMfaAudit(call, query) {
+      return (await refusal(call)) ?? backend.getMfaAudit(call, query);
+    },
     isReady: () => backend.isReady(),
     close: () => backend.close(),
   };

@@ -20,6 +20,14 @@ const CONTRACT_FIELDS = `
 `;
 const UPDATE = `mutation Update($input: UpdateMyMfaInput!) { updateMyMfa(input: $input) { ${CONTRACT_FIELDS} } }`;
 const READ = `query Read { myMfa { ${CONTRACT_FIELDS} } }`;
+// Event ids and dates differ between the two store files; everything else a client reads is compared.
+const AUDIT = `query Audit($input: MfaAuditLogInput!) { myMfaAuditLog(input: $input) {
+  __typename
+  ... on MfaRateLimitedError { retryAfterSeconds }
+  ... on MfaError { code retryable }
+  ... on MfaAuditLogPage { itemsPerPage startIndex totalResults events { action deviceName modifiedBy username } }
+  ... on MfaInvalidRequestError { errorCode }
+} }`;
 
 interface Side {
   readonly name: string;
@@ -99,6 +107,16 @@ const update = async (side: Side, token: string | undefined, password: string, t
   ).body;
 const read = async (side: Side, token: string) =>
   (await side.gateway.graphql(READ, undefined, { 'csp-auth-token': token })).body;
+const HOUR_MS = 3_600_000;
+/** From a day ago to an hour ahead: every event of the run, whatever the clock. */
+const audit = async (side: Side, token: string, input: Record<string, unknown> = {}) =>
+  (
+    await side.gateway.graphql(
+      AUDIT,
+      { input: { startDate: Date.now() - 24 * HOUR_MS, endDate: Date.now() + HOUR_MS, ...input } },
+      { 'csp-auth-token': token },
+    )
+  ).body;
 
 /** Ordered: later scenarios see the state earlier ones left, on both sides alike. */
 const SCENARIOS: Array<[string, string, Step]> = [
@@ -128,6 +146,40 @@ const SCENARIOS: Array<[string, string, Step]> = [
     'turns MFA off',
     'MfaStatus',
     async (s) => update(s, await as(s, 'alice@example.com'), 'alice-password', false),
+  ],
+  [
+    'reads the audit log after some updates',
+    'MfaAuditLogPage',
+    async (s) => audit(s, await as(s, 'alice@example.com')),
+  ],
+  [
+    'filters the audit log by action',
+    'MfaAuditLogPage',
+    async (s) => audit(s, await as(s, 'alice@example.com'), { actions: ['MFA_ENABLE', 'MFA_DISABLE'] }),
+  ],
+  [
+    'pages the audit log',
+    'MfaAuditLogPage',
+    async (s) => audit(s, await as(s, 'alice@example.com'), { pageLimit: 2, pageStart: 2 }),
+  ],
+  [
+    'refuses an audit window that ends before it starts (checked locally)',
+    'MfaInvalidRequestError',
+    async (s) => audit(s, await as(s, 'alice@example.com'), { startDate: 2_000, endDate: 1_000 }),
+  ],
+  [
+    'refuses an audit window that starts in the future (checked by the backend)',
+    'MfaInvalidRequestError',
+    async (s) =>
+      audit(s, await as(s, 'alice@example.com'), {
+        startDate: Date.now() + HOUR_MS,
+        endDate: Date.now() + 2 * HOUR_MS,
+      }),
+  ],
+  [
+    'refuses an audit page window that is too large',
+    'MfaInvalidRequestError',
+    async (s) => audit(s, await as(s, 'alice@example.com'), { pageLimit: 500 }),
   ],
   [
     'answers conflict when no device is activated',
@@ -166,12 +218,36 @@ const SCENARIOS: Array<[string, string, Step]> = [
     async (s) => read(s, await as(s, 'robot-app')),
   ],
   [
+    'refuses a service account audit read',
+    'MfaServiceAccountNotAllowedError',
+    async (s) => audit(s, await as(s, 'robot-app')),
+  ],
+  [
+    'refuses an audit read with an expired token',
+    'MfaUnauthenticatedError',
+    async (s) => audit(s, await s.pastAdmin.admin.mintToken('alice@example.com')),
+  ],
+  [
     'answers not found for a removed principal',
     'MfaNotFoundError',
     async (s) => {
       const token = await as(s, 'gone@example.com');
       s.admin.admin.removePrincipal('gone@example.com');
       return update(s, token, 'gone-password', true);
+    },
+  ],
+  [
+    'answers not found on the audit read for a removed principal',
+    'MfaNotFoundError',
+    async (s) => {
+      await s.admin.admin.addPrincipal({
+        kind: 'user',
+        name: 'gone2@example.com',
+        password: 'gone-password',
+      });
+      const token = await as(s, 'gone2@example.com');
+      s.admin.admin.removePrincipal('gone2@example.com');
+      return audit(s, token);
     },
   ],
 ];
@@ -196,6 +272,44 @@ describe('the backend contract (store in-process vs CSP client → simulator)', 
     };
     expect(errors).toBeUndefined();
     expect(Object.values(data ?? {})[0]?.__typename).toBe(typename);
+  });
+
+  it('reads the same audit trail on both sides: newest first, filtered, paged, with the reason of a refusal', async () => {
+    for (const side of sides) {
+      const token = await as(side, 'alice@example.com');
+      expect(await audit(side, token)).toMatchObject({
+        data: {
+          myMfaAuditLog: {
+            __typename: 'MfaAuditLogPage',
+            totalResults: 4,
+            events: [
+              { action: 'MFA_DISABLE', deviceName: 'Alice phone', modifiedBy: 'alice@example.com' },
+              { action: 'MFA_AUTHENTICATION_FAILURE', username: 'alice@example.com' },
+              { action: 'MFA_ENABLE', deviceName: 'Alice phone' },
+              { action: 'MFA_ACTIVATION', modifiedBy: 'store-admin' },
+            ],
+          },
+        },
+      });
+      const filtered = await audit(side, token, { actions: ['MFA_ENABLE'] });
+      expect(filtered).toMatchObject({
+        data: { myMfaAuditLog: { totalResults: 1, events: [{ action: 'MFA_ENABLE' }] } },
+      });
+      expect(await audit(side, token, { pageLimit: 2, pageStart: 2 })).toMatchObject({
+        data: {
+          myMfaAuditLog: {
+            itemsPerPage: 2,
+            startIndex: 2,
+            totalResults: 4,
+            events: [{ action: 'MFA_AUTHENTICATION_FAILURE' }, { action: 'MFA_ENABLE' }],
+          },
+        },
+      });
+      const future = { startDate: Date.now() + HOUR_MS, endDate: Date.now() + 2 * HOUR_MS };
+      expect(await audit(side, token, future)).toMatchObject({
+        data: { myMfaAuditLog: { code: 'INVALID_REQUEST', retryable: false, errorCode: 'START_IN_FUTURE' } },
+      });
+    }
   });
 
   it('carries the store’s device and user details into MfaStatus', async () => {

@@ -5,10 +5,16 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { parse, print } from 'graphql';
-import { cspError, html, json, startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
+import { cspError, DEFAULT_AUDIT_PAGE, html, json, startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
 import { FOREIGN_SDL, startForeignSubgraph } from '../helpers/foreign-subgraph.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { MY_MFA, serviceAccountJwt, UPDATE_MY_MFA, userJwt } from '../helpers/operations.js';
+import {
+  MY_MFA,
+  MY_MFA_AUDIT_LOG,
+  serviceAccountJwt,
+  UPDATE_MY_MFA,
+  userJwt,
+} from '../helpers/operations.js';
 
 const COMMITTED_SDL = readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8');
 
@@ -94,6 +100,7 @@ describe('through an Apollo gateway', () => {
   afterEach(() => {
     csp.requests.length = 0;
     csp.onPatch(json(200, { turnedOn: true }));
+    csp.onAudit(json(200, DEFAULT_AUDIT_PAGE));
   });
 
   async function viaRouter(query: string, variables?: Record<string, unknown>, token?: string) {
@@ -158,6 +165,27 @@ describe('through an Apollo gateway', () => {
       __typename: 'MfaStatus',
       turnedOn: true,
       deviceName: 'Pixel 9',
+    });
+  });
+
+  it('passes the audit log and its MfaInvalidRequestError through the router intact', async () => {
+    const input = { input: { startDate: 1_767_000_000_000, endDate: 1_767_300_000_000 } };
+    const page = await viaRouter(MY_MFA_AUDIT_LOG, input, userJwt());
+    expect(page.errors).toBeUndefined();
+    expect(page.data?.myMfaAuditLog).toMatchObject({
+      __typename: 'MfaAuditLogPage',
+      totalResults: 2,
+      events: [{ eventId: 'ev-2', action: 'MFA_ENABLE', eventDate: 1_767_225_600_000 }, { eventId: 'ev-1' }],
+    });
+    csp.onAudit(cspError(400, { errorCode: 'END_BEFORE_START' }));
+    const refused = await viaRouter(MY_MFA_AUDIT_LOG, input, userJwt());
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data?.myMfaAuditLog).toMatchObject({
+      __typename: 'MfaInvalidRequestError',
+      code: 'INVALID_REQUEST',
+      statusCode: 400,
+      errorCode: 'END_BEFORE_START',
+      requestId: 'csp-req-1',
     });
   });
 });

@@ -2,12 +2,57 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** What happened in an MFA audit event; CSP's own action names. */
+export type MfaAuditAction =
+  /** A sign-in completed without an MFA step. */
+  | 'AUTHENTICATION_WITHOUT_MFA'
+  /** An MFA device was enrolled. */
+  | 'MFA_ACTIVATION'
+  /** An MFA check failed. The embedded store also records a wrong password on an MFA change this way; repeated failures lead to a lockout. */
+  | 'MFA_AUTHENTICATION_FAILURE'
+  /** An MFA check (a code from the device) passed. */
+  | 'MFA_AUTHENTICATION_SUCCESS'
+  /** The MFA device was removed. */
+  | 'MFA_DEACTIVATION'
+  /** The enrolled device was renamed. */
+  | 'MFA_DEVICE_NAME_UPDATE'
+  /** MFA was turned off: it is no longer enforced at sign-in. */
+  | 'MFA_DISABLE'
+  /** MFA was turned on: it is enforced at sign-in from now on. */
+  | 'MFA_ENABLE'
+  /** New recovery codes were generated; the earlier ones no longer work. */
+  | 'MFA_RECOVERY_CODES_GENERATION'
+  /** A sign-in with a recovery code failed. */
+  | 'MFA_RECOVERY_CODE_AUTHENTICATION_FAILURE'
+  /** A sign-in with a recovery code succeeded. */
+  | 'MFA_RECOVERY_CODE_AUTHENTICATION_SUCCESS';
+
+/** Which MFA audit events to read: a time window, optional filters (all given filters must match) and a page. */
+export type MfaAuditLogInput = {
+  /** Only events with one of these actions. Omitted or empty: every action. */
+  actions?: Array<MfaAuditAction> | null | undefined;
+  /** Only events of one of these MFA devices (at most 20). Omitted or empty: every device. */
+  deviceNames?: Array<string> | null | undefined;
+  /** End of the window, inclusive, in epoch milliseconds (UTC). A Float because GraphQL Int is 32-bit; send a whole number, not before `startDate`. */
+  endDate: number;
+  /** Only the events with these ids (at most 20). Omitted or empty: every event. */
+  eventIds?: Array<string> | null | undefined;
+  /** Events per page. Omitted: CSP's default (20 on the embedded store, which allows at most 200). */
+  pageLimit?: number | null | undefined;
+  /** Position of the first event to return; the next page starts at `startIndex + itemsPerPage`. Omitted: the first event (CSP's default; the embedded store counts from 1). */
+  pageStart?: number | null | undefined;
+  /** Start of the window, inclusive, in epoch milliseconds (UTC). A Float because GraphQL Int is 32-bit; send a whole number. Must not be in the future. */
+  startDate: number;
+};
+
 /** Stable machine-readable code of an MFA error; branch on this, never on the message text. */
 export type MfaErrorCode =
-  /** The change conflicts with the current MFA state (CSP 409). Re-read the status first. */
+  /** The request conflicts with the current MFA state (CSP 409). Re-read the status first. */
   | 'CONFLICT'
-  /** The principal may not use the MFA API (CSP 403 on the status read). */
+  /** The principal may not use the MFA API (CSP 403 on the status or audit-log read). */
   | 'FORBIDDEN'
+  /** The audit-log query is not valid (CSP 400 on the audit read, or checked here). Fix the query; do not retry as is. */
+  | 'INVALID_REQUEST'
   /** No user for this token, or no MFA details for the user (CSP 404). */
   | 'NOT_FOUND'
   /** The password was empty or missing (CSP 400). Ask the user for it. */
@@ -32,6 +77,24 @@ export type UpdateMyMfaInput = {
   /** True to enforce MFA at sign-in, false to stop enforcing it. */
   turnedOn: boolean;
 };
+
+export type MyMfaAuditLogQueryVariables = Exact<{
+  input: MfaAuditLogInput;
+}>;
+
+
+export type MyMfaAuditLogQuery = { myMfaAuditLog:
+    | { __typename: 'MfaAuditLogPage', itemsPerPage: number, startIndex: number, totalResults: number, events: Array<{ eventId: string, action: MfaAuditAction, eventDate: number, deviceName: string | null, modifiedBy: string | null, username: string | null }> }
+    | { __typename: 'MfaConflictError', code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null }
+    | { __typename: 'MfaForbiddenError', code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null }
+    | { __typename: 'MfaInvalidRequestError', code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null }
+    | { __typename: 'MfaNotFoundError', code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null }
+    | { __typename: 'MfaRateLimitedError', retryAfterSeconds: number | null, code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null }
+    | { __typename: 'MfaServiceAccountNotAllowedError', code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null }
+    | { __typename: 'MfaUnauthenticatedError', code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null }
+    | { __typename: 'MfaUnexpectedError', code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null }
+    | { __typename: 'MfaUpstreamUnavailableError', code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null }
+   };
 
 export type MyMfaQueryVariables = Exact<{ [key: string]: never; }>;
 

@@ -19,7 +19,13 @@ import {
   type Reply,
 } from '../helpers/fake-csp.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { fakeJwt, MY_MFA, UPDATE_MY_MFA, UPDATE_MY_MFA_DETAILS } from '../helpers/operations.js';
+import {
+  fakeJwt,
+  MY_MFA,
+  MY_MFA_AUDIT_LOG,
+  UPDATE_MY_MFA,
+  UPDATE_MY_MFA_DETAILS,
+} from '../helpers/operations.js';
 
 const hex = () => randomBytes(8).toString('hex');
 /** Identifier-shaped, so it can also be written where GraphQL expects a name. */
@@ -89,6 +95,11 @@ async function allOperations(what: string, token: string = USER_TOKEN): Promise<
     token,
   );
   await post(`${what}: myMfa`, { query: MY_MFA }, token);
+  await post(
+    `${what}: myMfaAuditLog`,
+    { query: MY_MFA_AUDIT_LOG, variables: { input: { startDate: 0, endDate: 1_767_225_600_000 } } },
+    token,
+  );
 }
 
 /** An upstream that echoes the request it received (headers and body) into every field it answers with. */
@@ -101,7 +112,28 @@ function echo(status: number): Reply {
     const everything = JSON.stringify({ headers: req.headers, body: received });
     const body =
       status === 200
-        ? { turnedOn: true, activated: true, username: token, deviceName: password, echo: everything }
+        ? {
+            turnedOn: true,
+            activated: true,
+            username: token,
+            deviceName: password,
+            echo: everything,
+            // The audit page's strings are free text (device names), so only the scrubber stands between them and the client.
+            itemsPerPage: 2,
+            startIndex: 1,
+            totalResults: 2,
+            results: [
+              { action: 'MFA_ENABLE', eventDate: 1, eventId: token, modifiedBy: token, username: token },
+              {
+                action: 'MFA_DISABLE',
+                eventDate: 2,
+                eventId: 'ev-1',
+                details: { deviceName: token },
+                modifiedBy: token,
+                username: token,
+              },
+            ],
+          }
         : {
             statusCode: status,
             cspErrorCode: token,
@@ -129,10 +161,12 @@ describe('secrets never leak', () => {
     for (const status of [400, 401, 403, 404, 409, 429, 500, 418]) {
       csp.onPatch(cspError(status, {}, { 'retry-after': '7' }));
       csp.onStatus(cspError(status));
+      csp.onAudit(cspError(status, {}, { 'retry-after': '7' }));
       await allOperations(`CSP ${status}`);
     }
     csp.onPatch(html(502));
     csp.onStatus(html(502));
+    csp.onAudit(html(502));
     await allOperations('HTML 502');
 
     // Faults.
@@ -144,12 +178,14 @@ describe('secrets never leak', () => {
     ] as const) {
       csp.onPatch(reply);
       csp.onStatus(reply);
+      csp.onAudit(reply);
       await allOperations(name);
     }
 
     // Members decided locally: no token, a service account, the brute-force guard.
     csp.onPatch(json(200, { turnedOn: true }));
     csp.onStatus(json(200, { turnedOn: true }));
+    csp.onAudit(json(200, { itemsPerPage: 20, startIndex: 1, totalResults: 0, results: [] }));
     await post('no token', { query: UPDATE_MY_MFA, variables: updateVars() }, null);
     await post('bearer garbage', { query: UPDATE_MY_MFA, variables: updateVars() }, null, {
       authorization: `Bearer ${USER_TOKEN} ${PASSWORD}`,
@@ -239,6 +275,7 @@ describe('secrets never leak', () => {
       for (const status of [200, 400, 401, 403, 404, 409, 429, 500]) {
         csp.onPatch(echo(status));
         csp.onStatus(echo(status));
+        csp.onAudit(echo(status));
         await allOperations(`echo ${status}`, token === USER_TOKEN ? userWithFreshSub() : token);
       }
     }
@@ -246,6 +283,10 @@ describe('secrets never leak', () => {
     // The canary is live: the secrets really travelled through the gateway to the upstream.
     expect(csp.requests.some((r) => r.body.includes(PASSWORD))).toBe(true);
     expect(csp.requests.some((r) => r.headers['csp-auth-token'] === SHORT_TOKEN)).toBe(true);
+    // An echoed audit page was served (scrubbed), not refused as the wrong shape.
+    expect(
+      seen.some((s) => s.what === 'echo 200: myMfaAuditLog' && s.text.includes('"eventId":"ev-1"')),
+    ).toBe(true);
     expect(seen.length).toBeGreaterThan(150);
     expect(gateway.logs.length).toBeGreaterThan(seen.length);
     // And no answer was a crash.

@@ -8,6 +8,23 @@ function answering(failure: Omit<MfaFailure, 'code'>): MfaBackend {
     kind: 'csp',
     updateMfa: async () => fail({ code: 'CONFLICT', ...failure }),
     getMfaStatus: async () => succeed({ username: String(failure.requestId), deviceName: 'Pixel 9' }),
+    getMfaAudit: async () =>
+      succeed({
+        itemsPerPage: 20,
+        startIndex: 1,
+        totalResults: 2,
+        results: [
+          {
+            eventId: 'ev-1',
+            action: 'MFA_ENABLE',
+            eventDate: 1,
+            details: { deviceName: String(failure.requestId) },
+            modifiedBy: String(failure.requestId),
+            username: 'alice@example.com',
+          },
+          { eventId: String(failure.requestId), action: 'MFA_DISABLE', eventDate: 2, details: {} },
+        ],
+      }),
     isReady: async () => true,
     close: async () => undefined,
   };
@@ -44,5 +61,31 @@ describe('secret scrubbing', () => {
     const backend = createSecretScrubbingBackend(answering({ requestId: 'tok-abcdefghijkl' }));
     const outcome = await backend.getMfaStatus(call('x'));
     expect(outcome).toEqual({ ok: true, value: { deviceName: 'Pixel 9' } });
+  });
+
+  it('drops audit strings that echo the token, and an event whose id echoes it', async () => {
+    const backend = createSecretScrubbingBackend(answering({ requestId: 'tok-abcdefghijkl' }));
+    const outcome = await backend.getMfaAudit(call('x'), { startDate: 0, endDate: 1 });
+    expect(outcome).toEqual({
+      ok: true,
+      value: {
+        itemsPerPage: 20,
+        startIndex: 1,
+        totalResults: 2,
+        results: [
+          { eventId: 'ev-1', action: 'MFA_ENABLE', eventDate: 1, details: {}, username: 'alice@example.com' },
+        ],
+      },
+    });
+  });
+
+  it('keeps audit strings that carry no secret', async () => {
+    const backend = createSecretScrubbingBackend(answering({ requestId: 'admin@example.com' }));
+    const outcome = await backend.getMfaAudit(call('x'), { startDate: 0, endDate: 1 });
+    expect(outcome.ok && outcome.value.results).toHaveLength(2);
+    expect(outcome.ok && outcome.value.results[0]).toMatchObject({
+      details: { deviceName: 'admin@example.com' },
+      modifiedBy: 'admin@example.com',
+    });
   });
 });

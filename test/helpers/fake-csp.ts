@@ -7,6 +7,7 @@ import { type AddressInfo } from 'node:net';
 
 export const PATCH_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa';
 export const STATUS_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa/status';
+export const AUDIT_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa/audit';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -24,6 +25,8 @@ export interface FakeCsp {
   onPatch(reply: Reply): void;
   /** Scripts the answer of `GET …/principal/mfa/status` (default: 200 with a full status). */
   onStatus(reply: Reply): void;
+  /** Scripts the answer of `POST …/principal/mfa/audit` (default: 200 with `DEFAULT_AUDIT_PAGE`). */
+  onAudit(reply: Reply): void;
   /** Resolves when a request's socket closed before an answer was written (the client cancelled). */
   cancelled(): Promise<void>;
   close(): Promise<void>;
@@ -34,6 +37,32 @@ export const DEFAULT_STATUS = {
   deviceName: 'Pixel 9',
   turnedOn: true,
   username: 'alice@example.com',
+};
+
+/** A CSP audit page as documented, plus fields CSP may add that must not come through. */
+export const DEFAULT_AUDIT_PAGE = {
+  itemsPerPage: 20,
+  startIndex: 1,
+  totalResults: 2,
+  results: [
+    {
+      action: 'MFA_ENABLE',
+      details: { deviceName: 'Pixel 9', ip: '10.0.0.1' },
+      eventDate: 1_767_225_600_000,
+      eventId: 'ev-2',
+      modifiedBy: 'alice@example.com',
+      username: 'alice@example.com',
+      orgId: 'org-1',
+    },
+    {
+      action: 'MFA_ACTIVATION',
+      details: { deviceName: 'Pixel 9' },
+      eventDate: 1_767_139_200_000,
+      eventId: 'ev-1',
+      modifiedBy: 'alice@example.com',
+      username: 'alice@example.com',
+    },
+  ],
 };
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
@@ -105,6 +134,7 @@ export async function startFakeCsp(): Promise<FakeCsp> {
   const requests: RecordedRequest[] = [];
   let patchReply: Reply | undefined;
   let statusReply: Reply = json(200, DEFAULT_STATUS, { 'csp-request-id': 'csp-status-id' });
+  let auditReply: Reply = json(200, DEFAULT_AUDIT_PAGE, { 'csp-request-id': 'csp-audit-id' });
   let cancelledResolve: (() => void) | undefined;
   const cancelledPromise = new Promise<void>((resolve) => (cancelledResolve = resolve));
 
@@ -124,6 +154,7 @@ export async function startFakeCsp(): Promise<FakeCsp> {
         return json(200, { turnedOn: asked }, { 'csp-request-id': 'csp-patch-id' })(req, res);
       }
       if (req.method === 'GET' && path === STATUS_PATH) return statusReply(req, res);
+      if (req.method === 'POST' && path === AUDIT_PATH) return auditReply(req, res);
       json(404, { statusCode: 404, message: 'no such path' })(req, res);
     });
   });
@@ -134,6 +165,7 @@ export async function startFakeCsp(): Promise<FakeCsp> {
     requests,
     onPatch: (reply) => (patchReply = reply),
     onStatus: (reply) => (statusReply = reply),
+    onAudit: (reply) => (auditReply = reply),
     cancelled: () => cancelledPromise,
     close: async () => {
       server.closeAllConnections();

@@ -7,6 +7,7 @@ const read = (name: string): string =>
 export const UPDATE_MY_MFA = read('update-my-mfa');
 export const UPDATE_MY_MFA_DETAILS = read('update-my-mfa-details');
 export const MY_MFA = read('my-mfa');
+export const MY_MFA_AUDIT_LOG = read('my-mfa-audit-log');
 
 /** A user token as CSP issues them (unsigned here: the gateway only reads claims, CSP verifies). */
 export function userJwt(claims: Record<string, unknown> = {}): string {

@@ -326,14 +326,18 @@ describe('store audit read', () => {
     await store.close();
   });
 
-  it('refuses an invalid query with status 400 and the problem as errorCode', async () => {
+  it('refuses an invalid query with INVALID_REQUEST and the problem as errorCode', async () => {
     const clock = createClock();
     const store = await openTestStore({ now: clock.now });
     const { token } = await addUser(store);
     const failure = failureOf(
       await store.getMfaAudit(newCall(token), { startDate: START_MS + 60_000, endDate: START_MS + 120_000 }),
     );
-    expect(failure).toMatchObject({ code: 'UNEXPECTED', statusCode: 400, errorCode: 'START_IN_FUTURE' });
+    expect(failure).toEqual({
+      code: 'INVALID_REQUEST',
+      errorCode: 'START_IN_FUTURE',
+      requestId: expect.any(String),
+    });
     await store.close();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  mapAuditAnswer,
   mapStatusAnswer,
   mapUpdateAnswer,
   parseRetryAfter,
@@ -121,6 +122,101 @@ describe('mapStatusAnswer', () => {
     const outcome = mapStatusAnswer(answer(200, { deviceName: 7 }));
     expect(outcome.ok ? undefined : outcome.failure.code).toBe('UPSTREAM_UNAVAILABLE');
   });
+});
+
+describe('mapAuditAnswer', () => {
+  const event = {
+    action: 'MFA_ENABLE',
+    details: { deviceName: 'Pixel 9' },
+    eventDate: 1_767_225_600_000,
+    eventId: 'ev-1',
+    modifiedBy: 'alice@example.com',
+    username: 'alice@example.com',
+  };
+  const page = (results: unknown): Record<string, unknown> => ({
+    itemsPerPage: 20,
+    startIndex: 1,
+    totalResults: 1,
+    results,
+  });
+  const codeOf = (body: unknown) => {
+    const outcome = mapAuditAnswer(answer(200, body));
+    return outcome.ok ? 'ok' : outcome.failure.code;
+  };
+
+  it.each([
+    [400, 'INVALID_REQUEST'],
+    [401, 'UNAUTHENTICATED'],
+    [403, 'FORBIDDEN'],
+    [404, 'NOT_FOUND'],
+    [409, 'CONFLICT'],
+    [429, 'RATE_LIMITED'],
+    [500, 'UNEXPECTED'],
+    [502, 'UPSTREAM_UNAVAILABLE'],
+    [503, 'UPSTREAM_UNAVAILABLE'],
+    [504, 'UPSTREAM_UNAVAILABLE'],
+    [302, 'UNEXPECTED'],
+    [422, 'UNEXPECTED'],
+  ])('maps status %i to %s', (status, code) => {
+    const outcome = mapAuditAnswer(answer(status, { message: 'x' }));
+    expect(outcome).toEqual({ ok: false, failure: expect.objectContaining({ code, statusCode: status }) });
+  });
+
+  it('maps 400 to INVALID_REQUEST, not PASSWORD_REQUIRED, keeping CSP’s reason', () => {
+    const outcome = mapAuditAnswer(answer(400, { errorCode: 'END_BEFORE_START', moduleCode: '420' }));
+    expect(outcome).toEqual({
+      ok: false,
+      failure: { code: 'INVALID_REQUEST', statusCode: 400, errorCode: 'END_BEFORE_START', moduleCode: 420 },
+    });
+  });
+
+  it('passes the documented fields and drops unknown ones', () => {
+    const body = {
+      ...page([{ ...event, details: { deviceName: 'Pixel 9', ip: '10.0.0.1' }, orgId: 'o' }]),
+      links: { next: 'https://x' },
+    };
+    expect(mapAuditAnswer(answer(200, body))).toEqual({
+      ok: true,
+      value: { itemsPerPage: 20, startIndex: 1, totalResults: 1, results: [event] },
+    });
+  });
+
+  it('tolerates absent or null optional fields and an absent list', () => {
+    const bare = { action: 'MFA_DISABLE', eventDate: 0, eventId: 'e' };
+    expect(mapAuditAnswer(answer(200, page([{ ...bare, details: null, modifiedBy: null }])))).toEqual({
+      ok: true,
+      value: { itemsPerPage: 20, startIndex: 1, totalResults: 1, results: [{ ...bare, details: {} }] },
+    });
+    expect(mapAuditAnswer(answer(200, { itemsPerPage: 20, startIndex: 1, totalResults: 0 }))).toEqual({
+      ok: true,
+      value: { itemsPerPage: 20, startIndex: 1, totalResults: 0, results: [] },
+    });
+  });
+
+  it.each([
+    ['a page without totalResults', { itemsPerPage: 20, startIndex: 1, results: [] }],
+    ['a negative count', { ...page([]), totalResults: -1 }],
+    ['a fractional count', { ...page([]), itemsPerPage: 2.5 }],
+    ['results that are not a list', page({ 0: event })],
+    ['an event that is not an object', page(['ev-1'])],
+    ['an event without an id', page([{ ...event, eventId: undefined }])],
+    ['an event with an empty id', page([{ ...event, eventId: '' }])],
+    ['an undocumented action', page([{ ...event, action: 'MFA_NEW_THING' }])],
+    ['a date as text', page([{ ...event, eventDate: '2026-01-01' }])],
+    ['a fractional date', page([{ ...event, eventDate: 1_767_225_600.5 }])],
+    ['a device name that is not text', page([{ ...event, details: { deviceName: 9 } }])],
+    ['details that are not an object', page([{ ...event, details: 'Pixel 9' }])],
+    ['a username that is not text', page([{ ...event, username: { name: 'a' } }])],
+  ])('treats a 200 with %s as not a CSP answer', (_name, body) => {
+    expect(codeOf(body)).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
+  it.each([['<html>oops</html>'], [''], ['{"results":'], ['[]']])(
+    'treats a 200 with %j as not a CSP answer',
+    (body) => {
+      expect(codeOf(body)).toBe('UPSTREAM_UNAVAILABLE');
+    },
+  );
 });
 
 describe('parseRetryAfter', () => {

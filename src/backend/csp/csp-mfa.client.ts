@@ -9,16 +9,19 @@ import { type Logger } from '../../logger.js';
 import {
   fail,
   type BackendCall,
+  type MfaAuditPage,
+  type MfaAuditQuery,
   type MfaBackend,
   type MfaStatusDto,
   type MfaUpdateDto,
   type Outcome,
   type UpdateMfaCall,
 } from '../mfa-backend.js';
-import { mapStatusAnswer, mapUpdateAnswer, type CspAnswer } from './csp-response.mapper.js';
+import { mapAuditAnswer, mapStatusAnswer, mapUpdateAnswer, type CspAnswer } from './csp-response.mapper.js';
 
 export const CSP_MFA_PATH = 'csp/gateway/iam/vmwid/api/principal/mfa';
 export const CSP_MFA_STATUS_PATH = `${CSP_MFA_PATH}/status`;
+export const CSP_MFA_AUDIT_PATH = `${CSP_MFA_PATH}/audit`;
 
 export interface CspClientOptions {
   /** CSP base URL ending in '/', e.g. https://console.cloud.vmware.com/. */
@@ -34,6 +37,7 @@ export interface CspClientOptions {
 
 type Call =
   | { method: 'PATCH'; path: string; json: { password: string; turnedOn: boolean } }
+  | { method: 'POST'; path: string; json: MfaAuditQuery }
   | { method: 'GET'; path: string };
 
 export function createCspMfaClient(options: CspClientOptions): MfaBackend {
@@ -70,9 +74,9 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
         headers: {
           'csp-auth-token': base.token,
           'x-request-id': base.requestId,
-          ...(call.method === 'PATCH' ? { 'content-type': 'application/json' } : {}),
+          ...('json' in call ? { 'content-type': 'application/json' } : {}),
         },
-        ...(call.method === 'PATCH' ? { body: JSON.stringify(call.json) } : {}),
+        ...('json' in call ? { body: JSON.stringify(call.json) } : {}),
         ...(base.signal ? { signal: base.signal } : {}),
       });
       let response: { statusCode: number; headers: CspAnswer['headers'] } | undefined;
@@ -139,6 +143,11 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
       return isAnswer(answer) ? withRequestId(mapStatusAnswer(answer), call) : answer;
     },
 
+    async getMfaAudit(call: BackendCall, query: MfaAuditQuery): Promise<Outcome<MfaAuditPage>> {
+      const answer = await send({ method: 'POST', path: CSP_MFA_AUDIT_PATH, json: auditBodyOf(query) }, call);
+      return isAnswer(answer) ? withRequestId(mapAuditAnswer(answer), call) : answer;
+    },
+
     async isReady(): Promise<boolean> {
       return true;
     },
@@ -147,6 +156,19 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
       agent.http.destroy();
       agent.https.destroy();
     },
+  };
+}
+
+/** `PrincipalMfaAuditLogRequest` with only the fields the caller gave: CSP applies its own defaults to the rest. */
+function auditBodyOf(query: MfaAuditQuery): MfaAuditQuery {
+  return {
+    startDate: query.startDate,
+    endDate: query.endDate,
+    ...(query.actions ? { actions: query.actions } : {}),
+    ...(query.deviceNames ? { deviceNames: query.deviceNames } : {}),
+    ...(query.eventIds ? { eventIds: query.eventIds } : {}),
+    ...(query.pageLimit === undefined ? {} : { pageLimit: query.pageLimit }),
+    ...(query.pageStart === undefined ? {} : { pageStart: query.pageStart }),
   };
 }
 

@@ -4,7 +4,10 @@
  */
 import {
   fail,
+  isMfaAuditAction,
   succeed,
+  type MfaAuditLogDto,
+  type MfaAuditPage,
   type MfaFailure,
   type MfaFailureCode,
   type MfaStatusDto,
@@ -13,7 +16,7 @@ import {
 } from '../mfa-backend.js';
 
 /** Which CSP operation answered: the same status means different things on different paths. */
-export type CspOperation = 'update' | 'status';
+export type CspOperation = 'update' | 'status' | 'audit';
 
 export interface CspAnswer {
   readonly statusCode: number;
@@ -95,11 +98,12 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
 function failureCodeFor(operation: CspOperation, statusCode: number): MfaFailureCode {
   switch (statusCode) {
     case 400:
-      return 'PASSWORD_REQUIRED';
+      // PATCH: "Password was not provided". POST audit: a bad query (dates, actions, filters, page window).
+      return operation === 'audit' ? 'INVALID_REQUEST' : 'PASSWORD_REQUIRED';
     case 401:
       return 'UNAUTHENTICATED';
     case 403:
-      // PATCH: "Wrong password provided". GET status: "the user is forbidden to use the API".
+      // PATCH: "Wrong password provided". GET status, POST audit: "the user is forbidden to use the API".
       return operation === 'update' ? 'WRONG_PASSWORD' : 'FORBIDDEN';
     case 404:
       return 'NOT_FOUND';
@@ -173,4 +177,59 @@ export function mapStatusAnswer(answer: CspAnswer): Outcome<MfaStatusDto> {
       username: (username ?? undefined) as string | undefined,
     }),
   );
+}
+
+const INT32_MAX = 2_147_483_647;
+// 9999-12-31T23:59:59.999Z, as the store's check: larger is seconds-vs-milliseconds confusion or garbage.
+const MAX_EPOCH_MS = 253_402_300_799_999;
+
+const isCount = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= INT32_MAX;
+const isEpochMs = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= MAX_EPOCH_MS;
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * One `MfaAuditLogDto`, or undefined when it is not one. Id, action and date are what make an event
+ * usable; the rest may be absent (or null). An action outside CSP's documented list is the wrong shape
+ * too: the GraphQL enum could not carry it.
+ */
+function auditEventOf(value: unknown): MfaAuditLogDto | undefined {
+  if (!isObject(value)) return undefined;
+  const { action, details, eventDate, eventId, modifiedBy, username } = value;
+  if (!isMfaAuditAction(action) || !isEpochMs(eventDate)) return undefined;
+  if (typeof eventId !== 'string' || eventId.length === 0) return undefined;
+  const optionalString = (v: unknown): v is string | undefined | null =>
+    v === undefined || v === null || typeof v === 'string';
+  if (!optionalString(modifiedBy) || !optionalString(username)) return undefined;
+  if (details !== undefined && details !== null && !isObject(details)) return undefined;
+  const deviceName = isObject(details) ? details.deviceName : undefined;
+  if (!optionalString(deviceName)) return undefined;
+  return withoutUndefined({
+    action,
+    details: withoutUndefined({ deviceName: deviceName ?? undefined }),
+    eventDate,
+    eventId,
+    modifiedBy: modifiedBy ?? undefined,
+    username: username ?? undefined,
+  });
+}
+
+/** POST …/principal/mfa/audit → one page; one event of the wrong shape makes the whole answer suspect. */
+export function mapAuditAnswer(answer: CspAnswer): Outcome<MfaAuditPage> {
+  if (answer.statusCode !== 200) return fail(failureOf('audit', answer));
+  const body = parseJsonObject(answer.body);
+  if (!body) return notCspAnswer(answer);
+  const { itemsPerPage, startIndex, totalResults, results } = body;
+  if (!isCount(itemsPerPage) || !isCount(startIndex) || !isCount(totalResults)) return notCspAnswer(answer);
+  // An empty page may come without its list.
+  if (results !== undefined && results !== null && !Array.isArray(results)) return notCspAnswer(answer);
+  const events: MfaAuditLogDto[] = [];
+  for (const item of (results ?? []) as unknown[]) {
+    const event = auditEventOf(item);
+    if (!event) return notCspAnswer(answer);
+    events.push(event);
+  }
+  return succeed({ itemsPerPage, startIndex, totalResults, results: events });
 }

@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MfaFailure, MfaFailureCode, Outcome } from '../mfa-backend.js';
-import type { MfaAuditQuery } from './mfa-audit.js';
+import type { MfaAuditQuery, MfaFailure, MfaFailureCode, Outcome } from '../mfa-backend.js';
 import type { StoreBackend } from './mfa-store.js';
 
 export const CSP_MFA_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa';
@@ -61,8 +60,7 @@ export interface CspSimulator {
 }
 
 /** Error codes the simulator answers with besides the backend's failures. */
-type SimulatorErrorCode =
-  MfaFailureCode | 'INVALID_REQUEST' | 'REQUEST_TOO_LARGE' | 'PATH_NOT_FOUND' | 'METHOD_NOT_ALLOWED';
+type SimulatorErrorCode = MfaFailureCode | 'REQUEST_TOO_LARGE' | 'PATH_NOT_FOUND' | 'METHOD_NOT_ALLOWED';
 
 interface ErrorAnswer {
   readonly status: number;
@@ -197,12 +195,11 @@ function sendError(
 }
 
 function sendFailure(response: ServerResponse, failure: MfaFailure, requestId: string): void {
-  // The store reports a refused audit query as a 400 with the reason in errorCode (the contract has no code for it).
-  if (failure.statusCode === 400 && failure.errorCode !== undefined) {
-    sendError(response, 'INVALID_REQUEST', requestId, { errorCode: failure.errorCode });
-    return;
-  }
-  sendError(response, failure.code, requestId, { retryAfterSeconds: failure.retryAfterSeconds });
+  // A refused audit query carries its reason (END_BEFORE_START, …) in errorCode: answer it as CSP would.
+  sendError(response, failure.code, requestId, {
+    retryAfterSeconds: failure.retryAfterSeconds,
+    errorCode: failure.code === 'INVALID_REQUEST' ? failure.errorCode : undefined,
+  });
 }
 
 function sendOutcome<T>(response: ServerResponse, outcome: Outcome<T>, requestId: string): void {

@@ -1,56 +1,19 @@
 /**
- * The MFA audit-log read: CSP's `PrincipalMfaAuditLogRequest` and its page of `MfaAuditLogDto`s,
- * plus the request rules CSP documents for a 400. Shared by the store and the CSP simulator.
+ * The MFA audit-log read's request rules, as CSP documents them for a 400 (the request and page types
+ * are the backend contract's). Shared by the store and the CSP simulator.
  */
+import { isMfaAuditAction, MAX_AUDIT_FILTER_VALUES, type MfaAuditAction } from '../mfa-backend.js';
 
-/** Every action CSP documents for the audit log. */
-export const MFA_AUDIT_ACTIONS = [
-  'MFA_ACTIVATION',
-  'MFA_DEACTIVATION',
-  'MFA_ENABLE',
-  'MFA_DISABLE',
-  'MFA_DEVICE_NAME_UPDATE',
-  'MFA_AUTHENTICATION_SUCCESS',
-  'MFA_AUTHENTICATION_FAILURE',
-  'MFA_RECOVERY_CODE_AUTHENTICATION_SUCCESS',
-  'MFA_RECOVERY_CODE_AUTHENTICATION_FAILURE',
-  'MFA_RECOVERY_CODES_GENERATION',
-  'AUTHENTICATION_WITHOUT_MFA',
-] as const;
+// The DTOs are the backend contract's; re-exported so the store's own modules keep one import.
+export {
+  MAX_AUDIT_FILTER_VALUES,
+  MFA_AUDIT_ACTIONS,
+  type MfaAuditAction,
+  type MfaAuditLogDto,
+  type MfaAuditPage,
+  type MfaAuditQuery,
+} from '../mfa-backend.js';
 
-export type MfaAuditAction = (typeof MFA_AUDIT_ACTIONS)[number];
-
-/** `PrincipalMfaAuditLogRequest`: dates are epoch milliseconds. */
-export interface MfaAuditQuery {
-  readonly startDate: number;
-  readonly endDate: number;
-  readonly actions?: readonly string[];
-  readonly deviceNames?: readonly string[];
-  readonly eventIds?: readonly string[];
-  readonly pageLimit?: number;
-  readonly pageStart?: number;
-}
-
-/** `MfaAuditLogDto`. */
-export interface MfaAuditLogDto {
-  readonly action: MfaAuditAction;
-  readonly details: { readonly deviceName?: string };
-  readonly eventDate: number;
-  readonly eventId: string;
-  readonly modifiedBy: string;
-  readonly username: string;
-}
-
-/** CSP's paged answer, newest event first. */
-export interface MfaAuditPage {
-  readonly itemsPerPage: number;
-  readonly startIndex: number;
-  readonly totalResults: number;
-  readonly results: readonly MfaAuditLogDto[];
-}
-
-/** CSP documents "≤ 20" for both lists. */
-export const MAX_AUDIT_FILTER_VALUES = 20;
 /**
  * Paging is not documented beyond "page window too large" (inferred, like CSP's other paged APIs):
  * `pageStart` is 1-based, `pageLimit` defaults to 20 and is capped at 200, and the window may not
@@ -88,9 +51,6 @@ export interface NormalizedAuditQuery {
 export type AuditQueryResult =
   | { readonly ok: true; readonly query: NormalizedAuditQuery }
   | { readonly ok: false; readonly problem: AuditQueryProblem; readonly message: string };
-
-const isMfaAuditAction = (value: string): value is MfaAuditAction =>
-  (MFA_AUDIT_ACTIONS as readonly string[]).includes(value);
 
 function stringList(value: unknown): readonly string[] | null | undefined {
   if (value === undefined || value === null) return null;

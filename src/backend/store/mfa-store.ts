@@ -111,8 +111,6 @@ export interface StoreBackend extends MfaBackend {
   readonly kind: 'store';
   readonly path: string;
   readonly schemaVersion: number;
-  /** CSP's audit-log read for the token's principal, newest first. */
-  getMfaAudit(call: BackendCall, query: MfaAuditQuery): Promise<Outcome<MfaAuditPage>>;
   /** Only the authentication step: who the token speaks for, or why not (the simulator uses it to order its answers). */
   authenticate(call: BackendCall): Promise<Outcome<{ readonly username: string }>>;
   readonly admin: StoreAdmin;
@@ -582,9 +580,8 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
       const auth = await authenticateRow(call);
       if (!auth.ok) return fail(auth.failure);
       const parsed = parseAuditQuery(query, now());
-      // The contract has no "bad request" code yet: a 400 travels as UNEXPECTED with its status and reason.
-      if (!parsed.ok)
-        return fail(failure('UNEXPECTED', call.requestId, { statusCode: 400, errorCode: parsed.problem }));
+      // The reason travels as errorCode, as CSP's would, so the simulator can answer it and a client can read it.
+      if (!parsed.ok) return fail(failure('INVALID_REQUEST', call.requestId, { errorCode: parsed.problem }));
       const q = parsed.query;
       const filter: AuditFilter = {
         principalId: auth.row.id,
