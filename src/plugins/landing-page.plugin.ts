@@ -26,6 +26,15 @@ query MyMfa {
     ... on MfaError { code message retryable requestId }
   }
 }
+
+# Dates are epoch milliseconds.
+query MyMfaAuditLog($audit: MfaAuditLogInput!) {
+  myMfaAuditLog(input: $audit) {
+    __typename
+    ... on MfaAuditLogPage { totalResults events { eventDate action deviceName modifiedBy } }
+    ... on MfaError { code message retryable requestId }
+  }
+}
 `;
 
 export function createLandingPagePlugin(options: LandingPageOptions): ApolloServerPlugin {
@@ -34,7 +43,11 @@ export function createLandingPagePlugin(options: LandingPageOptions): ApolloServ
     footer: false,
     includeCookies: false,
     document: SANDBOX_DOCUMENT,
-    variables: { input: { password: '', turnedOn: true } },
+    // The audit window is the last 30 days as of the server's start: a sensible first try to edit.
+    variables: {
+      input: { password: '', turnedOn: true },
+      audit: { startDate: Date.now() - 30 * 86_400_000, endDate: Date.now(), pageLimit: 20 },
+    },
     headers: { 'csp-auth-token': '<paste a CSP access token>' },
     embed: { runTelemetry: false, endpointIsEditable: false },
   });
