@@ -2,7 +2,7 @@
  * Optional local verification of CSP access tokens (jose): RS256 signature against the configured key
  * set, expiry, and the issuer when one is configured. The only module that imports jose for CSP tokens.
  */
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type * as Jose from 'jose';
 
 /** 'unavailable': the key set could not be fetched, so the token could be neither accepted nor refused. */
 export type TokenVerdict = 'valid' | 'invalid' | 'unavailable';
@@ -37,17 +37,24 @@ const TOKEN_FAULTS = new Set([
 ]);
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  // The key set is cached; a token with an unknown `kid` triggers a refetch, at most once per cooldown,
-  // so a stream of forged `kid`s cannot turn into a stream of fetches.
-  const keys: JWTVerifyGetKey = createRemoteJWKSet(options.jwksUrl, {
-    timeoutDuration: options.timeoutMs ?? 5_000,
-    cooldownDuration: options.cooldownMs ?? 30_000,
-    cacheMaxAge: 600_000,
-  });
+  // jose is loaded on first use, so a gateway without CSP_JWKS_URL never carries it (about 9 MB of RSS).
+  let loaded: Promise<{ jose: typeof Jose; keys: Jose.JWTVerifyGetKey }> | undefined;
+  const load = () =>
+    (loaded ??= import('jose').then((jose) => ({
+      jose,
+      // The key set is cached; a token with an unknown `kid` triggers a refetch, at most once per
+      // cooldown, so a stream of forged `kid`s cannot turn into a stream of fetches.
+      keys: jose.createRemoteJWKSet(options.jwksUrl, {
+        timeoutDuration: options.timeoutMs ?? 5_000,
+        cooldownDuration: options.cooldownMs ?? 30_000,
+        cacheMaxAge: 600_000,
+      }),
+    })));
   return {
     async verify(token) {
+      const { jose, keys } = await load();
       try {
-        await jwtVerify(token, keys, {
+        await jose.jwtVerify(token, keys, {
           algorithms: ['RS256'],
           requiredClaims: ['exp'],
           clockTolerance: options.clockToleranceSeconds ?? 30,
