@@ -1,10 +1,9 @@
 import { registerEnumType } from 'type-graphql';
 import { MFA_AUDIT_ACTIONS, type MfaAuditAction as MfaAuditActionName } from '../backend/mfa-backend.js';
+import { stringEnum } from './string-enum.js';
 
 /** The GraphQL `MfaAuditAction` enum: CSP's action names, unchanged, so a filter goes upstream as it is. */
-export const MfaAuditAction = Object.fromEntries(MFA_AUDIT_ACTIONS.map((action) => [action, action])) as {
-  readonly [K in MfaAuditActionName]: K;
-};
+export const MfaAuditAction = stringEnum<MfaAuditActionName>(MFA_AUDIT_ACTIONS);
 
 registerEnumType(MfaAuditAction, {
   name: 'MfaAuditAction',

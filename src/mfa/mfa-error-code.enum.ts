@@ -1,10 +1,9 @@
 import { registerEnumType } from 'type-graphql';
 import { MFA_FAILURE_CODES, type MfaFailureCode } from '../backend/mfa-backend.js';
+import { stringEnum } from './string-enum.js';
 
 /** The GraphQL `MfaErrorCode` enum: one value per error member, the stable thing clients branch on. */
-export const MfaErrorCode = Object.fromEntries(MFA_FAILURE_CODES.map((code) => [code, code])) as {
-  readonly [K in MfaFailureCode]: K;
-};
+export const MfaErrorCode = stringEnum<MfaFailureCode>(MFA_FAILURE_CODES);
 
 registerEnumType(MfaErrorCode, {
   name: 'MfaErrorCode',
