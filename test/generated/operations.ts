@@ -78,6 +78,42 @@ export type UpdateMyMfaInput = {
   turnedOn: boolean;
 };
 
+type MfaErrorFields_MfaConflictError_Fragment = { code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null };
+
+type MfaErrorFields_MfaForbiddenError_Fragment = { code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null };
+
+type MfaErrorFields_MfaInvalidRequestError_Fragment = { code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null };
+
+type MfaErrorFields_MfaNotFoundError_Fragment = { code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null };
+
+type MfaErrorFields_MfaPasswordRequiredError_Fragment = { code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null };
+
+type MfaErrorFields_MfaRateLimitedError_Fragment = { code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null };
+
+type MfaErrorFields_MfaServiceAccountNotAllowedError_Fragment = { code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null };
+
+type MfaErrorFields_MfaUnauthenticatedError_Fragment = { code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null };
+
+type MfaErrorFields_MfaUnexpectedError_Fragment = { code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null };
+
+type MfaErrorFields_MfaUpstreamUnavailableError_Fragment = { code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null };
+
+type MfaErrorFields_MfaWrongPasswordError_Fragment = { code: MfaErrorCode, message: string, retryable: boolean, statusCode: number | null, cspErrorCode: string | null, errorCode: string | null, moduleCode: number | null, requestId: string | null };
+
+export type MfaErrorFieldsFragment =
+  | MfaErrorFields_MfaConflictError_Fragment
+  | MfaErrorFields_MfaForbiddenError_Fragment
+  | MfaErrorFields_MfaInvalidRequestError_Fragment
+  | MfaErrorFields_MfaNotFoundError_Fragment
+  | MfaErrorFields_MfaPasswordRequiredError_Fragment
+  | MfaErrorFields_MfaRateLimitedError_Fragment
+  | MfaErrorFields_MfaServiceAccountNotAllowedError_Fragment
+  | MfaErrorFields_MfaUnauthenticatedError_Fragment
+  | MfaErrorFields_MfaUnexpectedError_Fragment
+  | MfaErrorFields_MfaUpstreamUnavailableError_Fragment
+  | MfaErrorFields_MfaWrongPasswordError_Fragment
+;
+
 export type MyMfaAuditLogQueryVariables = Exact<{
   input: MfaAuditLogInput;
 }>;

@@ -1,8 +1,16 @@
 /** The .graphql operation documents the tests send (the same files codegen types in test/generated). */
 import { readFileSync } from 'node:fs';
 
-const read = (name: string): string =>
+const file = (name: string): string =>
   readFileSync(new URL(`../operations/${name}.graphql`, import.meta.url), 'utf8');
+
+const MFA_ERROR_FIELDS = file('mfa-error-fields');
+
+/** An operation as sent: its document, plus the shared fragment when it spreads it. */
+const read = (name: string): string => {
+  const operation = file(name);
+  return operation.includes('...MfaErrorFields') ? `${operation}\n${MFA_ERROR_FIELDS}` : operation;
+};
 
 export const UPDATE_MY_MFA = read('update-my-mfa');
 export const UPDATE_MY_MFA_DETAILS = read('update-my-mfa-details');
