@@ -1,26 +1,35 @@
 /**
- * Counts failed attempts per key in a fixed window (rate-limiter-flexible): in memory, or in Redis when
- * several instances must share the counts. The only module that imports rate-limiter-flexible and ioredis.
+ * The brute-force guard's two counters, in memory or in Redis when several instances must share them.
+ * The only module that imports rate-limiter-flexible and ioredis.
+ * - failures: answered wrong passwords per principal in a fixed window. Only ever *added to* after the
+ *   backend answered; reading it costs nothing, so asking about someone else's count cannot hurt them.
+ * - in flight: updates under way per key, a separate counter, so a burst of parallel guesses cannot
+ *   slip past the failure count, and so that holding slots never turns into a lockout.
  */
 import { createRequire } from 'node:module';
 import { type Redis as RedisClient } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { type Logger } from '../logger.js';
 
-export type Reservation = { readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number };
+export interface FailureCount {
+  readonly count: number;
+  /** Seconds until the window of the counted failures ends; 0 when there are none. */
+  readonly retryAfterSeconds: number;
+}
 
 export interface AttemptLimiter {
   /** 'memory', or 'redis' (which falls back to memory while Redis is unreachable). */
   readonly kind: 'memory' | 'redis';
-  /**
-   * Takes one attempt from the key's budget before the attempt is made, so concurrent attempts cannot
-   * overshoot it; refused once the budget of the window is spent.
-   */
-  reserve(key: string): Promise<Reservation>;
-  /** Gives a reserved attempt back: the attempt did not fail on the password. */
-  refund(key: string): Promise<void>;
+  /** The key's answered wrong passwords in the current window. */
+  failures(key: string): Promise<FailureCount>;
+  /** Counts one answered wrong password; the first one of a window starts it. */
+  addFailure(key: string): Promise<void>;
   /** Forgets the key's failures: the password was right. */
-  reset(key: string): Promise<void>;
+  clearFailures(key: string): Promise<void>;
+  /** Marks one more update of the key in flight; resolves to how many are now, this one included. */
+  enter(key: string): Promise<number>;
+  /** One update of the key ended, whatever its answer. */
+  leave(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,15 +42,41 @@ export interface AttemptLimiterOptions {
   readonly logger: Logger;
   /** How long a Redis command may take before the in-memory fallback answers. Defaults to 500. */
   readonly redisCommandTimeoutMs?: number;
-  /** Namespaces the Redis keys. Defaults to 'csp-mfa:pw-fail'. */
+  /** Namespaces the Redis keys. Defaults to 'csp-mfa'. */
   readonly keyPrefix?: string;
 }
 
+/**
+ * How long a shared in-flight mark outlives an instance that died holding it. Longer than any upstream
+ * call may take (CSP_TIMEOUT_MS is at most 120 s), short enough that a crash blocks nobody for long.
+ */
+const IN_FLIGHT_TTL_SECONDS = 180;
+/** rate-limiter-flexible needs a budget; the in-flight counter is never refused by it, only read. */
+const UNBOUNDED = 1_000_000_000;
+
+/** The part of rate-limiter-flexible's limiters used here. */
+interface Counter {
+  get(key: string): Promise<{ consumedPoints: number; msBeforeNext: number } | null>;
+  penalty(key: string, points: number): Promise<{ consumedPoints: number }>;
+  reward(key: string, points: number): Promise<{ consumedPoints: number }>;
+  delete(key: string): Promise<boolean>;
+}
+
 export function createAttemptLimiter(options: AttemptLimiterOptions): AttemptLimiter {
-  const keyPrefix = options.keyPrefix ?? 'csp-mfa:pw-fail';
-  const limits = { points: options.maxAttempts, duration: options.windowSeconds, keyPrefix };
-  const memory = new RateLimiterMemory(limits);
-  if (!options.redisUrl) return wrap('memory', memory, async () => undefined);
+  const keyPrefix = options.keyPrefix ?? 'csp-mfa';
+  const failureLimits = {
+    points: options.maxAttempts,
+    duration: options.windowSeconds,
+    keyPrefix: `${keyPrefix}:pw-fail`,
+  };
+  const flightLimits = {
+    points: UNBOUNDED,
+    duration: IN_FLIGHT_TTL_SECONDS,
+    keyPrefix: `${keyPrefix}:in-flight`,
+  };
+  const memoryFailures = new RateLimiterMemory(failureLimits);
+  if (!options.redisUrl)
+    return counters('memory', memoryFailures, createMemoryFlights(), async () => undefined);
 
   const logger = options.logger;
   // Loaded only when Redis is configured: ioredis alone adds about 20 MB of RSS to every process.
@@ -69,41 +104,72 @@ export function createAttemptLimiter(options: AttemptLimiterOptions): AttemptLim
       'brute-force guard: Redis unreachable; counting in memory per instance until it is back',
     );
   });
-  const shared = new RateLimiterRedis({
-    ...limits,
-    storeClient: redis,
-    insuranceLimiter: memory,
+  // While Redis is not connected, the in-memory insurance answers at once instead of after a command
+  // timeout per call (an update makes four calls).
+  const shared = { storeClient: redis, rejectIfRedisNotReady: true };
+  const failures = new RateLimiterRedis({
+    ...failureLimits,
+    ...shared,
+    insuranceLimiter: memoryFailures,
   });
-  return wrap('redis', shared, async () => {
+  const flights = new RateLimiterRedis({
+    ...flightLimits,
+    ...shared,
+    insuranceLimiter: new RateLimiterMemory(flightLimits),
+  });
+  return counters('redis', failures, flights, async () => {
     redis.disconnect();
   });
 }
 
-type Limiter = Pick<RateLimiterMemory, 'consume' | 'reward' | 'delete'>;
+/** In memory the in-flight count is exact and needs no expiry: only this process can hold a mark. */
+function createMemoryFlights(): Counter {
+  const counts = new Map<string, number>();
+  const answer = (consumedPoints: number) => ({ consumedPoints, msBeforeNext: 0 });
+  return {
+    get: async (key) => answer(counts.get(key) ?? 0),
+    penalty: async (key, points) => {
+      const now = (counts.get(key) ?? 0) + points;
+      counts.set(key, now);
+      return answer(now);
+    },
+    reward: async (key, points) => {
+      const now = (counts.get(key) ?? 0) - points;
+      counts.set(key, now);
+      return answer(now);
+    },
+    delete: async (key) => counts.delete(key),
+  };
+}
 
-function wrap(kind: AttemptLimiter['kind'], limiter: Limiter, close: () => Promise<void>): AttemptLimiter {
+function counters(
+  kind: AttemptLimiter['kind'],
+  failures: Counter,
+  flights: Counter,
+  close: () => Promise<void>,
+): AttemptLimiter {
   return {
     kind,
-    async reserve(key) {
-      try {
-        await limiter.consume(key);
-        return { ok: true };
-      } catch (rejection) {
-        // rate-limiter-flexible rejects with a RateLimiterRes when the budget is spent, with an Error
-        // only when the store failed and no insurance limiter could answer.
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
-      }
+    async failures(key) {
+      const res = await failures.get(key);
+      if (!res || res.consumedPoints <= 0) return { count: 0, retryAfterSeconds: 0 };
+      return {
+        count: res.consumedPoints,
+        retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+      };
     },
-    async refund(key) {
-      const left = await limiter.reward(key, 1);
-      // A key with no failure on it keeps no record (nor, in memory, a timer) for the rest of the
-      // window; else every distinct token ever seen would be remembered for the whole window. A
-      // reservation racing in between is forgotten with it: at most one extra attempt, rarely.
-      if (left.consumedPoints <= 0) await limiter.delete(key);
+    async addFailure(key) {
+      await failures.penalty(key, 1);
     },
-    async reset(key) {
-      await limiter.delete(key);
+    async clearFailures(key) {
+      await failures.delete(key);
+    },
+    async enter(key) {
+      return (await flights.penalty(key, 1)).consumedPoints;
+    },
+    async leave(key) {
+      // A key with nothing in flight keeps no record, or every token ever seen would be remembered.
+      if ((await flights.reward(key, 1)).consumedPoints <= 0) await flights.delete(key);
     },
     close,
   };

@@ -1,8 +1,13 @@
 /**
- * The brute-force guard, as a decorator of the backend seam: wrong-password answers are counted per
+ * The brute-force guard, as a decorator of the backend seam: answered wrong passwords are counted per
  * principal, and once a principal's budget is spent its updates are answered RATE_LIMITED locally,
  * without reaching the backend, until the window passes. Reads (status, audit log) take no password,
  * so they are not guarded.
+ *
+ * Nothing a refused or unauthenticated request does costs the principal anything: the count is only
+ * read before a call and only added to when the backend answered WRONG_PASSWORD, which it does only for
+ * a token it accepted. The in-flight cap is a separate counter, keyed on the token itself unless the
+ * token's claims were verified before the guard (CSP_JWKS_URL), so a forged `sub` holds only its own slots.
  */
 import {
   fail,
@@ -13,54 +18,63 @@ import {
 } from '../backend/mfa-backend.js';
 import { type Logger } from '../logger.js';
 import { type AttemptLimiter } from './attempt-limiter.js';
-import { principalKey } from './principal-key.js';
+import { principalKey, tokenKey } from './principal-key.js';
+
+export interface GuardOptions {
+  /** Answered wrong passwords allowed per principal per window (the limiter's window). */
+  readonly maxAttempts: number;
+  /** True when every token reaching the guard had its signature checked, so its `sub` is the caller's. */
+  readonly identityVerified: boolean;
+  /** Refusals are summed into at most one warn line per this many ms. Defaults to 60_000. */
+  readonly refusalLogIntervalMs?: number;
+}
+
+type Refusal = 'locked' | 'busy';
 
 export function createGuardedBackend(
   backend: MfaBackend,
   limiter: AttemptLimiter,
   logger: Logger,
+  options: GuardOptions,
 ): MfaBackend {
-  /** Updates of each principal this instance has reserved attempts for and not yet settled. */
-  const inFlight = new Map<string, number>();
+  const { maxAttempts, identityVerified } = options;
+  const logRefusal = createRefusalLog(logger, options.refusalLogIntervalMs ?? 60_000);
+
+  const keep = (requestId: string) => (error: unknown) =>
+    logger.warn(
+      { requestId, code: (error as { code?: unknown } | null)?.code },
+      'brute-force guard: could not update the count',
+    );
 
   async function updateMfa(call: UpdateMfaCall): Promise<Outcome<MfaUpdateDto>> {
-    const key = principalKey(call.token);
-    const reservation = await limiter.reserve(key);
-    if (!reservation.ok) {
-      // Refused while reservations of this principal are still in flight: the budget may be held, not
-      // spent, so "try again in 15 minutes" would be wrong; the next try, a second later, gets the truth.
-      const busy = (inFlight.get(key) ?? 0) > 0;
-      const retryAfterSeconds = busy ? 1 : reservation.retryAfterSeconds;
-      logger.warn(
-        { requestId: call.requestId, principal: key.slice(0, 12), retryAfterSeconds },
-        busy
-          ? 'brute-force guard: update refused locally; too many updates of this principal in flight'
-          : 'brute-force guard: update refused locally after too many wrong passwords',
-      );
-      return fail({ code: 'RATE_LIMITED', requestId: call.requestId, retryAfterSeconds });
+    const principal = principalKey(call.token);
+    const spent = await limiter.failures(principal);
+    if (spent.count >= maxAttempts) {
+      logRefusal('locked', call.requestId);
+      return fail({
+        code: 'RATE_LIMITED',
+        requestId: call.requestId,
+        retryAfterSeconds: spent.retryAfterSeconds,
+      });
     }
-    inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+    const flightKey = identityVerified ? principal : tokenKey(call.token);
+    const inFlight = await limiter.enter(flightKey);
     let outcome: Outcome<MfaUpdateDto> | undefined;
     try {
+      // Every update in flight may still turn out a wrong password, so together they must fit the budget
+      // that is left. Refused only because of the others: the next try, a second later, gets the truth.
+      if (spent.count + inFlight > maxAttempts) {
+        logRefusal('busy', call.requestId);
+        return fail({ code: 'RATE_LIMITED', requestId: call.requestId, retryAfterSeconds: 1 });
+      }
       outcome = await backend.updateMfa(call);
       return outcome;
     } finally {
-      const left = (inFlight.get(key) ?? 1) - 1;
-      if (left > 0) inFlight.set(key, left);
-      else inFlight.delete(key);
-      // A throw (a backend bug) refunds too: only an answered wrong password spends the budget.
-      // Book-keeping must not turn the user's answer into an error.
-      const settle = outcome?.ok
-        ? limiter.reset(key)
-        : outcome?.failure.code === 'WRONG_PASSWORD'
-          ? undefined
-          : limiter.refund(key);
-      await settle?.catch((error: unknown) =>
-        logger.warn(
-          { requestId: call.requestId, code: (error as { code?: unknown } | null)?.code },
-          'brute-force guard: could not update the count',
-        ),
-      );
+      // Book-keeping must not turn the user's answer into an error. A throw (a backend bug) counts nothing.
+      await limiter.leave(flightKey).catch(keep(call.requestId));
+      if (outcome?.ok) await limiter.clearFailures(principal).catch(keep(call.requestId));
+      else if (outcome?.failure.code === 'WRONG_PASSWORD')
+        await limiter.addFailure(principal).catch(keep(call.requestId));
     }
   }
 
@@ -74,5 +88,27 @@ export function createGuardedBackend(
       await limiter.close();
       await backend.close();
     },
+  };
+}
+
+/**
+ * Clients decide how often they are refused, so refusals are not logged one by one at warn: each is a
+ * debug line, and a warn line sums them up at most once per interval (the first one at once).
+ */
+function createRefusalLog(logger: Logger, intervalMs: number) {
+  const counts: Record<Refusal, number> = { locked: 0, busy: 0 };
+  let lastWarnAt = Number.NEGATIVE_INFINITY;
+  return (reason: Refusal, requestId: string) => {
+    counts[reason]++;
+    logger.debug({ requestId, reason }, 'brute-force guard: update refused locally');
+    const now = performance.now();
+    if (now - lastWarnAt < intervalMs) return;
+    logger.warn(
+      { refused: { ...counts }, sinceMs: Number.isFinite(lastWarnAt) ? Math.round(now - lastWarnAt) : 0 },
+      'brute-force guard: updates refused locally (locked: too many wrong passwords; busy: too many in flight)',
+    );
+    lastWarnAt = now;
+    counts.locked = 0;
+    counts.busy = 0;
   };
 }

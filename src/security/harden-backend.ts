@@ -13,7 +13,11 @@ import { createVerifiedBackend } from './verified-backend.js';
 
 export function hardenBackend(backend: MfaBackend, security: SecurityConfig, logger: Logger): MfaBackend {
   const limiter = createAttemptLimiter({ ...security.bruteForce, logger });
-  let hardened = createGuardedBackend(createSecretScrubbingBackend(backend), limiter, logger);
+  let hardened = createGuardedBackend(createSecretScrubbingBackend(backend), limiter, logger, {
+    maxAttempts: security.bruteForce.maxAttempts,
+    // Verification runs before the guard, so with it on, a token's `sub` is the caller's own.
+    identityVerified: security.tokenVerification !== undefined,
+  });
   if (security.tokenVerification) {
     hardened = createVerifiedBackend(hardened, createTokenVerifier(security.tokenVerification), logger);
   }

@@ -1,12 +1,18 @@
-/** The key the brute-force guard counts under: a hash, so no raw token (or claim) is ever stored or logged. */
+/**
+ * The two keys the brute-force guard counts under, both hashes, so no raw token (or claim) is ever
+ * stored or logged. Who controls each one is written down in the README's Security section.
+ */
 import { createHash } from 'node:crypto';
+import { canonicalToken } from '../auth/canonical-token.js';
 import { decodeJwtClaims } from '../auth/token-claims.js';
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+
 /**
- * `sub` (else `username`) when the token carries one, else the token itself. The claims are not
- * verified here, and need not be: only a wrong-password answer from the backend counts, and the backend
- * answers that only to a token it accepted, so a forged `sub` can neither add failures to a victim's
- * count nor escape its own (a forged token is refused with 401 and never counts).
+ * Whose wrong passwords are counted: `sub` (else `username`) when the token carries one, else the
+ * canonical token. Read from unverified claims, so anyone can name any principal here; that is why the
+ * guard only *reads* this count before a call and adds to it only when the backend answered a wrong
+ * password, which it does only for a token it accepted.
  */
 export function principalKey(token: string): string {
   const claims = decodeJwtClaims(token);
@@ -15,7 +21,10 @@ export function principalKey(token: string): string {
     : claims?.username
       ? `username:${claims.username}`
       : undefined;
-  return createHash('sha256')
-    .update(subject ?? `token:${token}`)
-    .digest('base64url');
+  return sha256(subject ?? `token:${canonicalToken(token)}`);
+}
+
+/** One token, however it is spelled: what the in-flight cap counts under unless claims are verified. */
+export function tokenKey(token: string): string {
+  return sha256(`token:${canonicalToken(token)}`);
 }

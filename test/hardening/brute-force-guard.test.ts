@@ -5,6 +5,9 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { fakeJwt, UPDATE_MY_MFA, userJwt } from '../helpers/operations.js';
 import { freePort, redisServerPath, startRedis, type RedisProcess } from './support/redis-server.js';
 import { type UpdateMyMfaMutation } from '../generated/operations.js';
+import { addUser, makeTempDir, openTestStore, PASSWORD, removeTempDirs } from '../store/store-fixtures.js';
+import { type Reply } from '../helpers/fake-csp.js';
+import path from 'node:path';
 
 type Member = UpdateMyMfaMutation['updateMyMfa'];
 
@@ -52,6 +55,26 @@ function retryAfterOf(member: Member): number | null | undefined {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** CSP as it really behaves: a token it did not sign is 401, whatever its payload says. */
+function cspAccepting(genuine: string, forGenuine: Reply, delayMs = 0): Reply {
+  return (req, res) => {
+    const reply = req.headers['csp-auth-token'] === genuine ? forGenuine : cspError(401);
+    if (delayMs > 0) setTimeout(() => reply(req, res), delayMs);
+    else reply(req, res);
+  };
+}
+
+/** The same token with its signature spelled another way: `==` padding, or different unused bits. */
+function respellings(token: string): string[] {
+  const [header, payload] = token.split('.');
+  // 'signature!' is 10 bytes: 14 characters, the last one carrying 4 unused bits.
+  return [
+    `${header}.${payload}.c2lnbmF0dXJlIQ`,
+    `${header}.${payload}.c2lnbmF0dXJlIQ==`,
+    `${header}.${payload}.c2lnbmF0dXJlIR`,
+  ];
+}
 
 describe('brute-force guard (in memory)', () => {
   let gateway: TestGateway;
@@ -142,6 +165,67 @@ describe('brute-force guard (in memory)', () => {
     expect((await update(gateway, token, 'right')).__typename).toBe('MfaStatus');
   });
 
+  it('never locks a user out for requests made with a forged token that names them', async () => {
+    const sub = `vmwareid:victim-${process.pid}-${++subjectSeq}`;
+    const victim = userJwt({ sub, jti: 'the-real-one' });
+    const forged = fakeJwt({ sub });
+    csp.onPatch(cspAccepting(victim, json(200, { turnedOn: true }), 100));
+    const attack = await Promise.all(Array.from({ length: 10 }, () => update(gateway, forged)));
+    expect(
+      attack.every(
+        (m) => m.__typename === 'MfaUnauthenticatedError' || m.__typename === 'MfaRateLimitedError',
+      ),
+    ).toBe(true);
+    for (let i = 0; i < 10; i++) await update(gateway, forged);
+    expect((await update(gateway, victim, 'right')).__typename).toBe('MfaStatus');
+  });
+
+  it('lets the real user through while forged tokens naming them are in flight', async () => {
+    const sub = `vmwareid:victim-${process.pid}-${++subjectSeq}`;
+    const victim = userJwt({ sub, jti: 'the-real-one' });
+    csp.onPatch(cspAccepting(victim, json(200, { turnedOn: true }), 300));
+    const attack = Promise.all(
+      Array.from({ length: 10 }, (_, i) => update(gateway, fakeJwt({ sub, jti: `f${i}` }))),
+    );
+    await sleep(50);
+    expect((await update(gateway, victim, 'right')).__typename).toBe('MfaStatus');
+    await attack;
+  });
+
+  it('counts only answered wrong passwords: a locked user stays locked for the window, refusals add nothing', async () => {
+    csp.onPatch(cspError(403));
+    const token = freshUser();
+    for (let i = 0; i < ATTEMPTS; i++) await update(gateway, token);
+    const first = retryAfterOf(await update(gateway, token));
+    for (let i = 0; i < 5; i++) expect((await update(gateway, token)).__typename).toBe('MfaRateLimitedError');
+    expect(retryAfterOf(await update(gateway, token))).toBeLessThanOrEqual(first ?? 0);
+    expect(patches()).toBe(ATTEMPTS);
+  });
+
+  it('counts one token however its signature is spelled', async () => {
+    csp.onPatch(delayed(100, cspError(403)));
+    const spellings = respellings(freshUser());
+    const members = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => update(gateway, spellings[i % 3] as string)),
+    );
+    expect(patches()).toBeLessThanOrEqual(ATTEMPTS);
+    expect(members.filter((m) => m.__typename === 'MfaWrongPasswordError').length).toBe(patches());
+  });
+
+  it('sums refusals into a warn line instead of one line per refusal', async () => {
+    csp.onPatch(cspError(403));
+    const token = freshUser();
+    for (let i = 0; i < ATTEMPTS; i++) await update(gateway, token);
+    const before = gateway.logs.length;
+    for (let i = 0; i < 20; i++) await update(gateway, token);
+    const lines = gateway.logs
+      .slice(before)
+      .map((line) => JSON.parse(line) as { level: string; msg: string });
+    const refusals = lines.filter((l) => l.msg.includes('refused locally'));
+    expect(refusals.filter((l) => l.level === 'debug').length).toBe(20);
+    expect(refusals.filter((l) => l.level === 'warn').length).toBeLessThanOrEqual(1);
+  });
+
   it('passes an upstream 429 through with its Retry-After', async () => {
     csp.onPatch(cspError(429, {}, { 'retry-after': '42' }));
     const member = await update(gateway, freshUser());
@@ -158,6 +242,31 @@ describe('brute-force guard (in memory)', () => {
     expect(logs).toContain('brute-force guard');
     expect(logs).not.toContain(token);
     expect(logs).not.toContain(sub);
+  });
+});
+
+describe('brute-force guard in front of the embedded store', () => {
+  afterAll(removeTempDirs);
+
+  it('never locks a user out for forged tokens that name them', async () => {
+    const file = path.join(await makeTempDir(), 'store.sqlite');
+    const admin = await openTestStore({ path: file });
+    const { token } = await addUser(admin);
+    const [header, payload] = token.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
+    const gateway = await startGateway({ MFA_STORE_PATH: file, ...GUARD });
+    try {
+      const attack = await Promise.all(Array.from({ length: 10 }, () => update(gateway, forged)));
+      expect(
+        attack.every(
+          (m) => m.__typename === 'MfaUnauthenticatedError' || m.__typename === 'MfaRateLimitedError',
+        ),
+      ).toBe(true);
+      expect((await update(gateway, token, PASSWORD)).__typename).toBe('MfaStatus');
+    } finally {
+      await gateway.close();
+      await admin.close();
+    }
   });
 });
 

@@ -13,6 +13,7 @@ import { promises as fs } from 'node:fs';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, exportJWK, jwtVerify, SignJWT } from 'jose';
 import { StoreOpenError } from './store-errors.js';
+import { canonicalToken } from '../../auth/canonical-token.js';
 
 const generateKeyPair = promisify(generateKeyPairCallback);
 
@@ -162,10 +163,12 @@ export async function createStoreTokens(options: StoreTokensOptions): Promise<St
   }
 
   async function verify(token: string): Promise<TokenSubject | null> {
-    const cached = verified.get(token);
+    // One entry per token however its signature is spelled: respellings can neither miss the cache nor flood it.
+    const cacheKey = canonicalToken(token);
+    const cached = verified.get(cacheKey);
     if (cached) {
       if (cached.expiresAtMs > now()) return cached.subject;
-      verified.delete(token);
+      verified.delete(cacheKey);
       return null;
     }
     try {
@@ -181,7 +184,7 @@ export async function createStoreTokens(options: StoreTokensOptions): Promise<St
         const oldest = verified.keys().next();
         if (!oldest.done) verified.delete(oldest.value);
       }
-      verified.set(token, { subject, expiresAtMs: payload.exp * 1000 });
+      verified.set(cacheKey, { subject, expiresAtMs: payload.exp * 1000 });
       return subject;
     } catch {
       // Bad signature, wrong key, expired, malformed: all the same answer, and no detail that could leak the token.
