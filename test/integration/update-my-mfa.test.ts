@@ -178,6 +178,37 @@ describe('updateMyMfa documented CSP answers', () => {
     expect(await update()).toMatchObject({ __typename: 'MfaRateLimitedError', retryAfterSeconds: null });
   });
 
+  // retryAfterSeconds is a GraphQL Int: an unclamped far-future wait used to become "Unexpected error.".
+  it.each([
+    ['a date in year 9999', 'Fri, 31 Dec 9999 23:59:59 GMT', 86_400],
+    ['an 11-digit number', '99999999999', 86_400],
+    ['a 30-digit number', '9'.repeat(30), 86_400],
+    ['a date in the past', 'Sun, 06 Nov 1994 08:49:37 GMT', 1],
+    ['zero', '0', 1],
+    ['a negative number', '-5', null],
+    ['a fraction', '2.5', null],
+    ['garbage', 'in a while', null],
+  ])(
+    'answers a 429 with Retry-After of %s as MfaRateLimitedError with a sane wait',
+    async (_name, value, wait) => {
+      csp.onPatch(cspError(429, {}, { 'retry-after': value }));
+      expect(await update()).toMatchObject({
+        __typename: 'MfaRateLimitedError',
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: wait,
+      });
+    },
+  );
+
+  it('reads a near Retry-After date as the seconds until then', async () => {
+    csp.onPatch(cspError(429, {}, { 'retry-after': new Date(Date.now() + 120_000).toUTCString() }));
+    const member = await update();
+    expect(member.__typename).toBe('MfaRateLimitedError');
+    const wait = member.__typename === 'MfaRateLimitedError' ? member.retryAfterSeconds : undefined;
+    expect(wait).toBeGreaterThanOrEqual(100);
+    expect(wait).toBeLessThanOrEqual(120);
+  });
+
   it('falls back to the csp-request-id header when the body has no requestId', async () => {
     csp.onPatch(cspError(403, { requestId: undefined }));
     expect(await update()).toMatchObject({ __typename: 'MfaWrongPasswordError', requestId: 'csp-header-id' });

@@ -3,6 +3,7 @@ import {
   mapAuditAnswer,
   mapStatusAnswer,
   mapUpdateAnswer,
+  MAX_RETRY_AFTER_SECONDS,
   parseRetryAfter,
   type CspAnswer,
 } from '../../src/backend/csp/csp-response.mapper.js';
@@ -220,12 +221,43 @@ describe('mapAuditAnswer', () => {
 });
 
 describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+
   it('reads seconds and HTTP dates, and ignores anything else', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z');
     expect(parseRetryAfter('30', now)).toBe(30);
+    expect(parseRetryAfter(' 30 ', now)).toBe(30);
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:01:00 GMT', now)).toBe(60);
-    expect(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+
+  it('accepts the obsolete RFC 850 and asctime date forms, as UTC', () => {
+    expect(parseRetryAfter('Thursday, 01-Jan-26 00:02:00 GMT', now)).toBe(120);
+    expect(parseRetryAfter('Thu Jan  1 00:03:00 2026', now)).toBe(180);
+  });
+
+  it.each([
+    ['a date in year 9999', 'Fri, 31 Dec 9999 23:59:59 GMT', MAX_RETRY_AFTER_SECONDS],
+    ['an 11-digit number', '99999999999', MAX_RETRY_AFTER_SECONDS],
+    ['a 400-digit number', '9'.repeat(400), MAX_RETRY_AFTER_SECONDS],
+    ['one second over a day', String(MAX_RETRY_AFTER_SECONDS + 1), MAX_RETRY_AFTER_SECONDS],
+    ['a date in the past', 'Wed, 31 Dec 2025 00:00:00 GMT', 1],
+    ['zero', '0', 1],
+  ])('clamps %s to 1..one day', (_name, value, expected) => {
+    expect(parseRetryAfter(value, now)).toBe(expected);
+  });
+
+  it.each([
+    ['a negative number', '-5'],
+    ['a fraction', '1.5'],
+    ['an exponent', '1e3'],
+    ['hex', '0x10'],
+    ['a signed year', '+2027'],
+    ['an ISO date', '2026-01-02T00:00:00Z'],
+    ['a date without its zone', 'Thu, 01 Jan 2026 00:01:00'],
+    ['two values', '30, 40'],
+    ['empty', ''],
+  ])('ignores %s', (_name, value) => {
+    expect(parseRetryAfter(value, now)).toBeUndefined();
   });
 });

@@ -84,14 +84,46 @@ function errorFields(answer: CspAnswer): CspErrorFields {
   };
 }
 
-/** `Retry-After` is either delta-seconds or an HTTP date; anything else is ignored, never required. */
+/**
+ * The longest wait passed on, in seconds (one day). `retryAfterSeconds` is a GraphQL Int, so a far-future
+ * date or a huge number from CSP or a proxy would otherwise overflow it and turn a clean MfaRateLimitedError
+ * into "Unexpected error."; a wait longer than a day is not advice a client can act on anyway.
+ */
+export const MAX_RETRY_AFTER_SECONDS = 86_400;
+
+const WEEKDAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms recipients must accept. */
+const HTTP_DATE = new RegExp(
+  `^(?:${WEEKDAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT` +
+    `|${LONG_WEEKDAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT` +
+    `|${WEEKDAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4})$`,
+);
+const DELTA_SECONDS = /^\d+$/;
+
+/**
+ * `Retry-After` is delta-seconds or an HTTP date; anything else (negative, fractional, garbage) is ignored,
+ * never required. The wait is clamped to 1..MAX_RETRY_AFTER_SECONDS: a date in the past or a 0 becomes 1,
+ * so a client told to wait never retries in a tight loop (the local guard never says less than 1 either).
+ */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
-  if (/^\d{1,9}$/.test(text)) return Number(text);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
+  let seconds: number;
+  if (DELTA_SECONDS.test(text)) {
+    // Any number of digits: a 20-digit wait is still "a long time", and Number() saturates, never throws.
+    seconds = Number(text);
+  } else if (HTTP_DATE.test(text)) {
+    // asctime carries no zone; HTTP dates are always UTC.
+    const date = Date.parse(text.endsWith('GMT') ? text : `${text} GMT`);
+    if (Number.isNaN(date)) return undefined;
+    seconds = Math.ceil((date - now) / 1000);
+  } else {
+    return undefined;
+  }
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, seconds));
 }
 
 /** Status → failure code, per operation; any status CSP does not document is UNEXPECTED (it keeps its statusCode). */
