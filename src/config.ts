@@ -47,6 +47,8 @@ export interface SecurityConfig {
     /** Shared counters for several instances; in-memory when absent. */
     readonly redisUrl?: URL;
   };
+  /** Read the token from `Authorization: Bearer` too, when `csp-auth-token` is absent; off by default. */
+  readonly acceptAuthorizationBearer: boolean;
   /** Local RS256 verification of CSP tokens; off (CSP verifies) when absent. */
   readonly tokenVerification?: { readonly jwksUrl: URL; readonly issuer?: string };
 }
@@ -120,6 +122,12 @@ export const SETTINGS = {
     env: 'INTROSPECTION',
     flag: '--introspection',
     help: "'true' or 'false'. Schema introspection; defaults to on, and to off when NODE_ENV=production.",
+  },
+  acceptAuthorizationBearer: {
+    env: 'ACCEPT_AUTHORIZATION_BEARER',
+    flag: '--accept-authorization-bearer',
+    help: "'true' or 'false'. Also take the token from 'Authorization: Bearer' when csp-auth-token is absent. Off: a router that propagates its own identity provider's bearer token would have it forwarded to CSP.",
+    fallback: 'false',
   },
   corsOrigins: {
     env: 'CORS_ORIGINS',
@@ -389,6 +397,11 @@ function readSecurity(
     introspection:
       rawIntrospection === undefined ? !production : parseBoolean(rawIntrospection, 'INTROSPECTION', errors),
     corsOrigins: parseOrigins(read('corsOrigins'), errors),
+    acceptAuthorizationBearer: parseBoolean(
+      read('acceptAuthorizationBearer') ?? '',
+      'ACCEPT_AUTHORIZATION_BEARER',
+      errors,
+    ),
     queryLimits: {
       maxDepth: int('maxDepth', 'QUERY_MAX_DEPTH', 2, 100),
       maxAliases: int('maxAliases', 'QUERY_MAX_ALIASES', 0, 1_000),

@@ -27,12 +27,14 @@ export interface ContextOptions {
   readonly signal: AbortSignal;
   readonly backend: MfaBackend;
   readonly serviceAccountRule: ServiceAccountRule;
+  /** Also read `Authorization: Bearer` (ACCEPT_AUTHORIZATION_BEARER). */
+  readonly acceptBearer: boolean;
 }
 
 const NO_CLAIMS: TokenIdentity = { kind: 'unknown', claims: null };
 
 export function createContext(options: ContextOptions): MfaContext {
-  const token = extractToken(options.headers);
+  const token = extractToken(options.headers, { acceptBearer: options.acceptBearer });
   const identity = token ? classifyToken(token, options.serviceAccountRule) : NO_CLAIMS;
   let loader: MfaStatusLoader | undefined;
   const backendCall = (): BackendCall => {

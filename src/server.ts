@@ -165,6 +165,7 @@ export function createServer(options: ServerOptions): MfaServer {
           signal: abort.signal,
           backend,
           serviceAccountRule: config.serviceAccountRule,
+          acceptBearer: config.security.acceptAuthorizationBearer,
         }),
     });
 

@@ -1,7 +1,16 @@
-/** Where the caller's token comes from: `csp-auth-token`, else `Authorization: Bearer <token>`. */
+/**
+ * Where the caller's token comes from: `csp-auth-token`, and `Authorization: Bearer <token>` only when the
+ * operator opts in. A router that propagates its own identity provider's bearer token to every subgraph
+ * would otherwise have that token forwarded to CSP, a third party that has no business seeing it.
+ */
 
 export interface HeaderSource {
   get(name: string): string | undefined;
+}
+
+export interface TokenSourceOptions {
+  /** Read `Authorization: Bearer` when `csp-auth-token` is absent. Defaults to false. */
+  readonly acceptBearer?: boolean;
 }
 
 const MAX_TOKEN_LENGTH = 16_384;
@@ -10,9 +19,14 @@ const TOKEN_SHAPE = /^[\x21-\x7e]+$/;
 const BEARER = /^bearer\s+(\S+)\s*$/i;
 
 /** Returns the token, or null when there is none or it cannot be a token (then no upstream call happens). */
-export function extractToken(headers: HeaderSource): string | null {
+export function extractToken(headers: HeaderSource, options: TokenSourceOptions = {}): string | null {
+  const acceptBearer = options.acceptBearer ?? false;
   const direct = headers.get('csp-auth-token')?.trim();
-  const token = direct ? direct : BEARER.exec(headers.get('authorization') ?? '')?.[1];
+  const token = direct
+    ? direct
+    : acceptBearer
+      ? BEARER.exec(headers.get('authorization') ?? '')?.[1]
+      : undefined;
   if (!token || token.length > MAX_TOKEN_LENGTH || !TOKEN_SHAPE.test(token)) return null;
   return token;
 }

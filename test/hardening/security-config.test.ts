@@ -12,6 +12,7 @@ describe('security settings', () => {
     expect(dev.config.security).toEqual({
       introspection: true,
       corsOrigins: [],
+      acceptAuthorizationBearer: false,
       queryLimits: { maxDepth: 6, maxAliases: 5, maxDirectives: 10, maxTokens: 1000, maxCost: 1000 },
       bruteForce: { maxAttempts: 5, windowSeconds: 900 },
     });
@@ -26,6 +27,7 @@ describe('security settings', () => {
     for (const name of [
       'INTROSPECTION',
       'CORS_ORIGINS',
+      'ACCEPT_AUTHORIZATION_BEARER',
       'QUERY_MAX_DEPTH',
       'QUERY_MAX_ALIASES',
       'QUERY_MAX_DIRECTIVES',
@@ -45,6 +47,7 @@ describe('security settings', () => {
     const result = loadConfig({
       CSP_BASE_URL: 'https://console.cloud.vmware.com',
       INTROSPECTION: 'yes',
+      ACCEPT_AUTHORIZATION_BEARER: 'yes',
       CORS_ORIGINS: 'https://ok.example, https://bad.example/path, *',
       QUERY_MAX_DEPTH: '0',
       BRUTE_FORCE_MAX_ATTEMPTS: 'many',
@@ -55,6 +58,7 @@ describe('security settings', () => {
     const errors = result.ok ? [] : result.errors;
     for (const name of [
       'INTROSPECTION',
+      'ACCEPT_AUTHORIZATION_BEARER',
       'CORS_ORIGINS',
       'QUERY_MAX_DEPTH',
       'BRUTE_FORCE_MAX_ATTEMPTS',

@@ -71,10 +71,29 @@ describe('updateMyMfa forwarding', () => {
     expect(sent?.headers['x-request-id']).toMatch(/.+/);
   });
 
-  it('accepts Authorization: Bearer when csp-auth-token is absent, and forwards it as csp-auth-token', async () => {
-    await update(undefined, { authorization: `Bearer ${TOKEN}` });
-    expect(csp.requests[0]?.headers['csp-auth-token']).toBe(TOKEN);
-    expect(csp.requests[0]?.headers.authorization).toBeUndefined();
+  it('ignores Authorization: Bearer by default, so a propagated identity-provider token never reaches CSP', async () => {
+    expect(await update(undefined, { authorization: `Bearer ${TOKEN}` })).toMatchObject({
+      __typename: 'MfaUnauthenticatedError',
+      code: 'UNAUTHENTICATED',
+    });
+    expect(csp.requests).toHaveLength(0);
+  });
+
+  it('with ACCEPT_AUTHORIZATION_BEARER=true, reads Authorization: Bearer when csp-auth-token is absent and forwards it as csp-auth-token', async () => {
+    const bearer = await startGateway({ CSP_BASE_URL: csp.url, ACCEPT_AUTHORIZATION_BEARER: 'true' });
+    try {
+      const answer = await bearer.graphql<UpdateMyMfaMutation>(
+        UPDATE_MY_MFA,
+        { input: { password: 'correct horse', turnedOn: true } },
+        { authorization: `Bearer ${TOKEN}` },
+      );
+      expect(answer.body.data?.updateMyMfa.__typename).toBe('MfaStatus');
+      expect(csp.requests).toHaveLength(1);
+      expect(csp.requests[0]?.headers['csp-auth-token']).toBe(TOKEN);
+      expect(csp.requests[0]?.headers.authorization).toBeUndefined();
+    } finally {
+      await bearer.close();
+    }
   });
 
   it('treats a 200 without turnedOn as the requested state', async () => {

@@ -50,10 +50,18 @@ describe('classifyToken', () => {
 describe('extractToken', () => {
   const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name] });
 
-  it('prefers csp-auth-token, then Authorization: Bearer', () => {
+  it('reads only csp-auth-token by default, never Authorization', () => {
     expect(extractToken(headers({ 'csp-auth-token': 'a', authorization: 'Bearer b' }))).toBe('a');
-    expect(extractToken(headers({ authorization: 'bearer   b ' }))).toBe('b');
-    expect(extractToken(headers({ authorization: 'Basic b' }))).toBeNull();
+    expect(extractToken(headers({ authorization: 'Bearer b' }))).toBeNull();
+  });
+
+  it('with acceptBearer, prefers csp-auth-token, then Authorization: Bearer', () => {
+    const acceptBearer = { acceptBearer: true };
+    expect(extractToken(headers({ 'csp-auth-token': 'a', authorization: 'Bearer b' }), acceptBearer)).toBe(
+      'a',
+    );
+    expect(extractToken(headers({ authorization: 'bearer   b ' }), acceptBearer)).toBe('b');
+    expect(extractToken(headers({ authorization: 'Basic b' }), acceptBearer)).toBeNull();
   });
 
   it('refuses values that cannot be tokens', () => {
