@@ -37,6 +37,8 @@ export interface QueryLimits {
 export interface SecurityConfig {
   /** Schema introspection; off in production unless INTROSPECTION=true. */
   readonly introspection: boolean;
+  /** Answer the federation query `_service { sdl }`; follows `introspection` unless FEDERATION_SDL is set. */
+  readonly serviceSdl: boolean;
   /** Exact origins allowed by CORS; empty means no cross-origin browser access. */
   readonly corsOrigins: readonly string[];
   readonly queryLimits: QueryLimits;
@@ -122,6 +124,11 @@ export const SETTINGS = {
     env: 'INTROSPECTION',
     flag: '--introspection',
     help: "'true' or 'false'. Schema introspection; defaults to on, and to off when NODE_ENV=production.",
+  },
+  federationSdl: {
+    env: 'FEDERATION_SDL',
+    flag: '--federation-sdl',
+    help: "'true' or 'false'. Answer the federation query _service { sdl } (the whole schema) to anyone; defaults to INTROSPECTION's value, so off in production. Turn on for a router or gateway that composes by querying subgraphs (IntrospectAndCompose, rover subgraph introspect).",
   },
   acceptAuthorizationBearer: {
     env: 'ACCEPT_AUTHORIZATION_BEARER',
@@ -393,9 +400,15 @@ function readSecurity(
   if (jwksUrl && backend?.kind === 'store')
     errors.push('CSP_JWKS_URL needs CSP_BASE_URL (the store verifies its own tokens).');
   const issuer = read('tokenIssuer');
+  const introspection =
+    rawIntrospection === undefined ? !production : parseBoolean(rawIntrospection, 'INTROSPECTION', errors);
+  const rawFederationSdl = read('federationSdl');
   return {
-    introspection:
-      rawIntrospection === undefined ? !production : parseBoolean(rawIntrospection, 'INTROSPECTION', errors),
+    introspection,
+    serviceSdl:
+      rawFederationSdl === undefined
+        ? introspection
+        : parseBoolean(rawFederationSdl, 'FEDERATION_SDL', errors),
     corsOrigins: parseOrigins(read('corsOrigins'), errors),
     acceptAuthorizationBearer: parseBoolean(
       read('acceptAuthorizationBearer') ?? '',

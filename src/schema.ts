@@ -22,7 +22,12 @@ export interface MfaSchema {
   readonly sdl: string;
 }
 
-export function buildMfaSchema(): MfaSchema {
+export interface MfaSchemaOptions {
+  /** Let anyone read `_service { sdl }` (see AccessPolicyOptions). Defaults to false. */
+  readonly serviceSdl?: boolean;
+}
+
+export function buildMfaSchema(options: MfaSchemaOptions = {}): MfaSchema {
   const typeGraphqlSchema = buildSchemaSync({
     resolvers: [MfaResolver, MfaStatusResolver],
     // Inputs are checked by GraphQL's own types; no class-validator round trip per request.
@@ -34,7 +39,10 @@ export function buildMfaSchema(): MfaSchema {
     // type-graphql's resolvers, including union/interface resolveType, carried over as a resolver map.
     resolvers: createResolversMap(typeGraphqlSchema) as never,
   });
-  return { schema: applyAccessPolicy(subgraph), sdl: serviceSdlOf(subgraph) };
+  return {
+    schema: applyAccessPolicy(subgraph, { serviceSdl: options.serviceSdl ?? false }),
+    sdl: serviceSdlOf(subgraph),
+  };
 }
 
 /** Exactly what `_service { sdl }` answers, so the committed file and the served SDL are one text. */

@@ -61,7 +61,7 @@ class RequestBodyError extends Error {
 export function createServer(options: ServerOptions): MfaServer {
   const { config, logger } = options;
   const backend = hardenBackend(options.backend, config.security, logger);
-  const { schema } = buildMfaSchema();
+  const { schema } = buildMfaSchema({ serviceSdl: config.security.serviceSdl });
   const masking = createErrorMasking(logger, { schemaNames: collectSchemaNames(schema) });
   const limits = createQueryLimits(config.security.queryLimits);
   const applyCors = createCors({ origins: config.security.corsOrigins });

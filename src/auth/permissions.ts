@@ -28,23 +28,33 @@ const USER_ONLY_FIELDS: Readonly<Record<string, ReadonlySet<MfaFailureCode>>> = 
 
 type RuleMap = Record<string, typeof allow | typeof deny | typeof isNotServiceAccount>;
 
-const POLICY: Record<string, RuleMap> = {
-  // Deny by default: a root field added without a rule here is refused, not silently open.
-  // The federation fields are open: `_service` is the SDL; `_entities` exists only if we ever add entities.
-  Query: {
-    '*': deny,
-    myMfa: isNotServiceAccount,
-    myMfaAuditLog: isNotServiceAccount,
-    _service: allow,
-    _entities: allow,
-  },
-  Mutation: { '*': deny, updateMyMfa: isNotServiceAccount },
-};
+export interface AccessPolicyOptions {
+  /**
+   * Answer `_service { sdl }`. It is the whole schema, directives included, to anyone who asks, so it
+   * follows introspection unless FEDERATION_SDL says otherwise. Defaults to false.
+   */
+  readonly serviceSdl?: boolean;
+}
+
+function policyRules(options: AccessPolicyOptions): Record<string, RuleMap> {
+  return {
+    // Deny by default: a root field added without a rule here is refused, not silently open.
+    // `_entities` exists only if we ever add entities.
+    Query: {
+      '*': deny,
+      myMfa: isNotServiceAccount,
+      myMfaAuditLog: isNotServiceAccount,
+      _service: options.serviceSdl ? allow : deny,
+      _entities: allow,
+    },
+    Mutation: { '*': deny, updateMyMfa: isNotServiceAccount },
+  };
+}
 
 /** Shield refuses rules for fields a schema lacks, so keep only the types and fields this schema has. */
-function policyFor(schema: GraphQLSchema): Record<string, RuleMap> {
+function policyFor(schema: GraphQLSchema, options: AccessPolicyOptions): Record<string, RuleMap> {
   const policy: Record<string, RuleMap> = {};
-  for (const [typeName, rules] of Object.entries(POLICY)) {
+  for (const [typeName, rules] of Object.entries(policyRules(options))) {
     const type = schema.getType(typeName);
     if (!isObjectType(type)) continue;
     const fields = type.getFields();
@@ -75,8 +85,8 @@ function refusal(
 }
 
 /** Wraps the schema's root fields in the policy. Leaf fields carry no rule, so they are left unwrapped. */
-export function applyAccessPolicy(schema: GraphQLSchema): GraphQLSchema {
-  const policy = policyFor(schema);
+export function applyAccessPolicy(schema: GraphQLSchema, options: AccessPolicyOptions = {}): GraphQLSchema {
+  const policy = policyFor(schema, options);
   const generator = shield(policy, {
     allowExternalErrors: true,
     fallbackRule: allow,

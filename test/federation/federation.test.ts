@@ -30,23 +30,64 @@ describe('composition', () => {
 
 describe('the subgraph', () => {
   let csp: FakeCsp;
-  let subgraph: TestGateway;
+  let production: TestGateway;
+  let productionSdl: TestGateway;
+  let productionIntrospecting: TestGateway;
+  let development: TestGateway;
 
   beforeAll(async () => {
     csp = await startFakeCsp();
-    subgraph = await startGateway({ CSP_BASE_URL: csp.url, NODE_ENV: 'production' });
+    [production, productionSdl, productionIntrospecting, development] = await Promise.all([
+      startGateway({ CSP_BASE_URL: csp.url, NODE_ENV: 'production' }),
+      startGateway({ CSP_BASE_URL: csp.url, NODE_ENV: 'production', FEDERATION_SDL: 'true' }),
+      startGateway({ CSP_BASE_URL: csp.url, NODE_ENV: 'production', INTROSPECTION: 'true' }),
+      startGateway({ CSP_BASE_URL: csp.url }),
+    ]);
   });
 
   afterAll(async () => {
-    await subgraph.close();
+    await Promise.all(
+      [production, productionSdl, productionIntrospecting, development].map((g) => g.close()),
+    );
     await csp.close();
   });
 
-  it('serves _service.sdl equal to the committed schema/schema.graphql, even in production', async () => {
-    const answer = await subgraph.graphql<{ _service: { sdl: string } }>('{ _service { sdl } }');
+  const serviceSdl = (gateway: TestGateway) =>
+    gateway.graphql<{ _service: { sdl: string } }>(
+      'query __ApolloGetServiceDefinition__ { _service { sdl } }',
+    );
+
+  it('serves _service.sdl equal to the committed schema/schema.graphql in production with FEDERATION_SDL=true', async () => {
+    const answer = await serviceSdl(productionSdl);
     const sdl = answer.body.data?._service.sdl ?? '';
     expect(print(parse(sdl))).toBe(print(parse(COMMITTED_SDL)));
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2');
+  });
+
+  it('refuses _service in production by default, like introspection', async () => {
+    const answer = await serviceSdl(production);
+    expect(answer.body.data ?? null).toBeNull();
+    expect(answer.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(JSON.stringify(answer.body)).not.toContain('updateMyMfa');
+  });
+
+  it.each([
+    ['in production with INTROSPECTION=true', () => productionIntrospecting],
+    ['outside production', () => development],
+  ])('serves _service %s', async (_name, gateway) => {
+    const answer = await serviceSdl(gateway());
+    expect(answer.body.errors).toBeUndefined();
+    expect(print(parse(answer.body.data?._service.sdl ?? ''))).toBe(print(parse(COMMITTED_SDL)));
+  });
+
+  it('lets FEDERATION_SDL=false refuse _service even where introspection is on', async () => {
+    const closed = await startGateway({ CSP_BASE_URL: csp.url, FEDERATION_SDL: 'false' });
+    try {
+      const answer = await serviceSdl(closed);
+      expect(answer.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    } finally {
+      await closed.close();
+    }
   });
 });
 

@@ -11,21 +11,27 @@ describe('security settings', () => {
     if (!dev.ok || !prod.ok) throw new Error('defaults must load');
     expect(dev.config.security).toEqual({
       introspection: true,
+      serviceSdl: true,
       corsOrigins: [],
       acceptAuthorizationBearer: false,
       queryLimits: { maxDepth: 6, maxAliases: 5, maxDirectives: 10, maxTokens: 1000, maxCost: 1000 },
       bruteForce: { maxAttempts: 5, windowSeconds: 900 },
     });
-    expect(prod.config.security.introspection).toBe(false);
+    expect(prod.config.security).toMatchObject({ introspection: false, serviceSdl: false });
     expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' })).toMatchObject({
       ok: true,
-      config: { security: { introspection: true } },
+      config: { security: { introspection: true, serviceSdl: true } },
+    });
+    expect(loadConfig({ NODE_ENV: 'production', FEDERATION_SDL: 'true' })).toMatchObject({
+      ok: true,
+      config: { security: { introspection: false, serviceSdl: true } },
     });
   });
 
   it('lists every security setting in --help', () => {
     for (const name of [
       'INTROSPECTION',
+      'FEDERATION_SDL',
       'CORS_ORIGINS',
       'ACCEPT_AUTHORIZATION_BEARER',
       'QUERY_MAX_DEPTH',
@@ -47,6 +53,7 @@ describe('security settings', () => {
     const result = loadConfig({
       CSP_BASE_URL: 'https://console.cloud.vmware.com',
       INTROSPECTION: 'yes',
+      FEDERATION_SDL: 'on',
       ACCEPT_AUTHORIZATION_BEARER: 'yes',
       CORS_ORIGINS: 'https://ok.example, https://bad.example/path, *',
       QUERY_MAX_DEPTH: '0',
@@ -58,6 +65,7 @@ describe('security settings', () => {
     const errors = result.ok ? [] : result.errors;
     for (const name of [
       'INTROSPECTION',
+      'FEDERATION_SDL',
       'ACCEPT_AUTHORIZATION_BEARER',
       'CORS_ORIGINS',
       'QUERY_MAX_DEPTH',
