@@ -52,8 +52,21 @@ export interface SecurityConfig {
   /** Read the token from `Authorization: Bearer` too, when `csp-auth-token` is absent; off by default. */
   readonly acceptAuthorizationBearer: boolean;
   /** Local RS256 verification of CSP tokens; off (CSP verifies) when absent. */
-  readonly tokenVerification?: { readonly jwksUrl: URL; readonly issuer?: string };
+  readonly tokenVerification?: TokenVerificationConfig;
 }
+
+export interface TokenVerificationConfig {
+  /** https, or http on a loopback host only. */
+  readonly jwksUrl: URL;
+  /** Required `iss`; absent only when CSP_TOKEN_ISSUER=any. */
+  readonly issuer?: string;
+  /** Accepted `aud` values (any one suffices); absent: `aud` is not checked. */
+  readonly audience?: readonly string[];
+}
+
+/** The issuer CSP's production tokens carry (CSP's public API reference), implied by its production JWKS host. */
+export const CSP_PRODUCTION_ISSUER = 'https://gaz.csp-vidm-prod.com';
+const CSP_PRODUCTION_HOST = 'console.cloud.vmware.com';
 
 export type ConfigResult =
   { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: string[] };
@@ -191,12 +204,17 @@ export const SETTINGS = {
   jwksUrl: {
     env: 'CSP_JWKS_URL',
     flag: '--csp-jwks-url',
-    help: 'Verify CSP tokens locally (RS256 signature, expiry) against this JWKS, e.g. https://console.cloud.vmware.com/csp/gateway/am/api/auth/token-public-key?format=jwks. Unset: CSP verifies.',
+    help: 'Verify CSP tokens locally (RS256 signature, expiry, issuer) against this JWKS, e.g. https://console.cloud.vmware.com/csp/gateway/am/api/auth/token-public-key?format=jwks. https only (http only for localhost, 127.0.0.0/8, ::1). Unset: CSP verifies.',
   },
   tokenIssuer: {
     env: 'CSP_TOKEN_ISSUER',
     flag: '--csp-token-issuer',
-    help: 'With CSP_JWKS_URL: the required `iss` claim, e.g. https://gaz.csp-vidm-prod.com. Unset: any issuer.',
+    help: `With CSP_JWKS_URL: the required \`iss\` claim, or 'any' to skip the check. Unset: ${CSP_PRODUCTION_ISSUER} when the JWKS is on ${CSP_PRODUCTION_HOST}; on any other host the start is refused until it is set.`,
+  },
+  tokenAudience: {
+    env: 'CSP_TOKEN_AUDIENCE',
+    flag: '--csp-token-audience',
+    help: 'With CSP_JWKS_URL: comma-separated accepted `aud` values; a token must carry one of them. Unset: `aud` is not checked (CSP does not document the `aud` of user tokens).',
   },
 } as const satisfies Record<string, Setting>;
 
@@ -389,17 +407,11 @@ function readSecurity(
     parseInteger(read(name) ?? '', label, min, max, errors);
   const rawIntrospection = read('introspection');
   const rawRedis = read('rateLimitRedisUrl');
-  const rawJwks = read('jwksUrl');
   const redisUrl =
     rawRedis === undefined
       ? undefined
       : parseUrl(rawRedis, 'RATE_LIMIT_REDIS_URL', ['redis:', 'rediss:'], errors);
-  const jwksUrl =
-    rawJwks === undefined ? undefined : parseUrl(rawJwks, 'CSP_JWKS_URL', ['https:', 'http:'], errors);
-  // The store issues and verifies its own tokens; a CSP key set would reject every one of them.
-  if (jwksUrl && backend?.kind === 'store')
-    errors.push('CSP_JWKS_URL needs CSP_BASE_URL (the store verifies its own tokens).');
-  const issuer = read('tokenIssuer');
+  const tokenVerification = readTokenVerification(read, backend, errors);
   const introspection =
     rawIntrospection === undefined ? !production : parseBoolean(rawIntrospection, 'INTROSPECTION', errors);
   const rawFederationSdl = read('federationSdl');
@@ -427,6 +439,88 @@ function readSecurity(
       windowSeconds: int('bruteForceWindowSeconds', 'BRUTE_FORCE_WINDOW_SECONDS', 1, 86_400),
       ...(redisUrl ? { redisUrl } : {}),
     },
-    ...(jwksUrl ? { tokenVerification: { jwksUrl, ...(issuer ? { issuer } : {}) } } : {}),
+    ...(tokenVerification ? { tokenVerification } : {}),
+  };
+}
+
+/** Loopback only: a WHATWG URL has already normalised IPv4 forms such as 127.1 or 2130706433. */
+function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+/**
+ * The key set decides which signatures are trusted, so it must come over TLS: a JWKS fetched over plain
+ * http from another host lets anyone on the path mint tokens. Loopback is exempt for local test key sets.
+ */
+function parseJwksUrl(raw: string, errors: string[]): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    errors.push('CSP_JWKS_URL must be an absolute https URL.');
+    return undefined;
+  }
+  if (url.username || url.password) {
+    errors.push('CSP_JWKS_URL must not carry credentials.');
+    return undefined;
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url;
+  errors.push(
+    url.protocol === 'http:'
+      ? `CSP_JWKS_URL must use https: http is accepted only for localhost, 127.0.0.0/8 and ::1, got host '${url.hostname}'.`
+      : `CSP_JWKS_URL must be an https URL, got '${url.protocol}'.`,
+  );
+  return undefined;
+}
+
+function readTokenVerification(
+  read: (name: SettingName) => string | undefined,
+  backend: BackendConfig | undefined,
+  errors: string[],
+): TokenVerificationConfig | undefined {
+  const rawJwks = read('jwksUrl');
+  if (rawJwks === undefined) {
+    // A claim check that silently does nothing is worse than none: say so instead.
+    for (const [name, env] of [
+      ['tokenIssuer', 'CSP_TOKEN_ISSUER'],
+      ['tokenAudience', 'CSP_TOKEN_AUDIENCE'],
+    ] as const) {
+      if (read(name) !== undefined)
+        errors.push(`${env} needs CSP_JWKS_URL (claims are checked only locally).`);
+    }
+    return undefined;
+  }
+  const jwksUrl = parseJwksUrl(rawJwks, errors);
+  // The store issues and verifies its own tokens; a CSP key set would reject every one of them.
+  if (backend?.kind === 'store') {
+    errors.push('CSP_JWKS_URL needs CSP_BASE_URL (the store verifies its own tokens).');
+    return undefined;
+  }
+  if (!jwksUrl) return undefined;
+
+  // Without an issuer check, any token signed by a key in the set passes. For CSP's production key set
+  // the issuer is known; elsewhere (staging, a proxy, a test key set) only the operator knows it, so the
+  // start stops until they say, rather than running with a check that silently does nothing.
+  const rawIssuer = read('tokenIssuer');
+  let issuer: string | undefined;
+  if (rawIssuer === 'any') issuer = undefined;
+  else if (rawIssuer !== undefined) issuer = rawIssuer;
+  else if (jwksUrl.hostname === CSP_PRODUCTION_HOST) issuer = CSP_PRODUCTION_ISSUER;
+  else {
+    errors.push(
+      `CSP_TOKEN_ISSUER is required with a CSP_JWKS_URL on '${jwksUrl.hostname}': set the \`iss\` your tokens carry, or 'any' to skip the issuer check.`,
+    );
+  }
+
+  const audience = (read('tokenAudience') ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  return {
+    jwksUrl,
+    ...(issuer ? { issuer } : {}),
+    ...(audience.length > 0 ? { audience } : {}),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Optional local verification of CSP access tokens (jose): RS256 signature against the configured key
- * set, expiry, and the issuer when one is configured. The only module that imports jose for CSP tokens.
+ * set, expiry, and the issuer and audience when configured. The only module that imports jose for CSP tokens.
  */
 import type * as Jose from 'jose';
 
@@ -15,6 +15,8 @@ export interface TokenVerifierOptions {
   readonly jwksUrl: URL;
   /** Required `iss`; any issuer when absent. */
   readonly issuer?: string;
+  /** Accepted `aud` values, any one of them; `aud` is not checked when absent. */
+  readonly audience?: readonly string[];
   /** Upper bound for one key-set fetch. Defaults to 5_000. */
   readonly timeoutMs?: number;
   /** After a fetch, no refetch (even for an unknown `kid`) for this long. Defaults to 30_000. */
@@ -59,11 +61,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
           requiredClaims: ['exp'],
           clockTolerance: options.clockToleranceSeconds ?? 30,
           ...(options.issuer ? { issuer: options.issuer } : {}),
+          ...(options.audience ? { audience: [...options.audience] } : {}),
         });
         return 'valid';
       } catch (error) {
         const code = (error as { code?: unknown } | null)?.code;
-        return typeof code === 'string' && TOKEN_FAULTS.has(code) ? 'invalid' : 'unavailable';
+        if (typeof code === 'string' && TOKEN_FAULTS.has(code)) return 'invalid';
+        return 'unavailable';
       }
     },
   };

@@ -44,6 +44,7 @@ describe('security settings', () => {
       'RATE_LIMIT_REDIS_URL',
       'CSP_JWKS_URL',
       'CSP_TOKEN_ISSUER',
+      'CSP_TOKEN_AUDIENCE',
     ]) {
       expect(HELP_TEXT).toContain(name);
     }

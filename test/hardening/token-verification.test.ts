@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import { startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { fakeJwt, MY_MFA, UPDATE_MY_MFA } from '../helpers/operations.js';
+import { loadConfig } from '../../src/config.js';
 import { createTokenVerifier } from '../../src/security/token-verifier.js';
 
 const ISSUER = 'https://gaz.csp-vidm-prod.example';
@@ -19,6 +20,8 @@ interface JwksServer {
   readonly url: string;
   /** Keys currently published. */
   keys: KeyPair[];
+  /** 'reset' drops each connection unanswered, 'error' answers 503: two ways for a key set to be down. */
+  mode: 'up' | 'reset' | 'error';
   fetches: number;
   close(): Promise<void>;
 }
@@ -29,9 +32,14 @@ async function newKey(kid: string): Promise<KeyPair> {
 }
 
 async function startJwks(keys: KeyPair[]): Promise<JwksServer> {
-  const state = { keys, fetches: 0 };
-  const server = http.createServer((_req, res) => {
+  const state: Pick<JwksServer, 'keys' | 'mode' | 'fetches'> = { keys, mode: 'up', fetches: 0 };
+  const server = http.createServer((req, res) => {
     state.fetches++;
+    if (state.mode === 'reset') return req.socket.destroy();
+    if (state.mode === 'error') {
+      res.writeHead(503, { 'content-type': 'text/html' });
+      return res.end('<html>503 Service Unavailable</html>');
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ keys: state.keys.map((k) => k.jwk) }));
   });
@@ -85,14 +93,21 @@ afterEach(() => {
   csp.requests.length = 0;
 });
 
-async function bothFields(token: string): Promise<[string | undefined, string | undefined]> {
+function bothFields(token: string): Promise<[string | undefined, string | undefined]> {
+  return bothFieldsOn(gateway, token);
+}
+
+async function bothFieldsOn(
+  target: TestGateway,
+  token: string,
+): Promise<[string | undefined, string | undefined]> {
   const headers = { 'csp-auth-token': token };
-  const update = await gateway.graphql<{ updateMyMfa: { __typename: string } }>(
+  const update = await target.graphql<{ updateMyMfa: { __typename: string } }>(
     UPDATE_MY_MFA,
     { input: { password: 'correct horse', turnedOn: true } },
     headers,
   );
-  const read = await gateway.graphql<{ myMfa: { __typename: string } }>(MY_MFA, undefined, headers);
+  const read = await target.graphql<{ myMfa: { __typename: string } }>(MY_MFA, undefined, headers);
   return [update.body.data?.updateMyMfa.__typename, read.body.data?.myMfa.__typename];
 }
 
@@ -118,7 +133,7 @@ describe('local token verification (CSP_JWKS_URL)', () => {
     const down = await startJwks([key1]);
     const url = down.url;
     await down.close();
-    const blind = await startGateway({ CSP_BASE_URL: csp.url, CSP_JWKS_URL: url });
+    const blind = await startGateway({ CSP_BASE_URL: csp.url, CSP_JWKS_URL: url, CSP_TOKEN_ISSUER: ISSUER });
     try {
       const answer = await blind.graphql<{ myMfa: { __typename: string } }>(MY_MFA, undefined, {
         'csp-auth-token': await sign(key1),
@@ -132,6 +147,132 @@ describe('local token verification (CSP_JWKS_URL)', () => {
 
   it('refuses CSP_JWKS_URL with the embedded store (the store verifies its own tokens)', async () => {
     await expect(startGateway({ CSP_JWKS_URL: jwks.url })).rejects.toThrow(/CSP_JWKS_URL/);
+  });
+});
+
+describe('the expected audience (CSP_TOKEN_AUDIENCE)', () => {
+  let strict: TestGateway;
+  beforeAll(async () => {
+    strict = await startGateway({
+      CSP_BASE_URL: csp.url,
+      CSP_JWKS_URL: jwks.url,
+      CSP_TOKEN_ISSUER: ISSUER,
+      CSP_TOKEN_AUDIENCE: 'mfa-gateway, mfa-gateway-2',
+    });
+  });
+  afterAll(() => strict.close());
+
+  const readAs = async (gateway: TestGateway, token: string) =>
+    (await gateway.graphql<{ myMfa: { __typename: string } }>(MY_MFA, undefined, { 'csp-auth-token': token }))
+      .body.data?.myMfa.__typename;
+
+  it.each([
+    ['one of the expected audiences', 'mfa-gateway-2'],
+    ['a list holding an expected audience', ['another-service', 'mfa-gateway']],
+  ])('accepts a token whose aud is %s', async (_name, aud) => {
+    expect(await readAs(strict, await sign(key1, { aud }))).toBe('MfaStatus');
+    expect(csp.requests).toHaveLength(1);
+  });
+
+  it.each([
+    ['another audience', { aud: 'another-service' }],
+    ['an audience that only contains the expected one', { aud: 'mfa-gateway-3' }],
+    ['no aud at all', {}],
+  ])('answers MfaUnauthenticatedError to a token with %s, without calling CSP', async (_name, claims) => {
+    expect(await readAs(strict, await sign(key1, claims))).toBe('MfaUnauthenticatedError');
+    expect(csp.requests).toHaveLength(0);
+  });
+
+  it('checks no audience when none is configured', async () => {
+    expect(await readAs(gateway, await sign(key1, { aud: 'another-service' }))).toBe('MfaStatus');
+  });
+});
+
+describe('the expected issuer (CSP_TOKEN_ISSUER)', () => {
+  const verification = (env: Record<string, string>) => {
+    const loaded = loadConfig({ CSP_BASE_URL: 'https://console.cloud.vmware.com', ...env });
+    return loaded.ok ? loaded.config.security.tokenVerification : loaded.errors;
+  };
+
+  it("defaults to CSP's production issuer for CSP's production key set", () => {
+    expect(
+      verification({
+        CSP_JWKS_URL: 'https://console.cloud.vmware.com/csp/gateway/am/api/auth/token-public-key?format=jwks',
+      }),
+    ).toMatchObject({ issuer: 'https://gaz.csp-vidm-prod.com' });
+  });
+
+  it('refuses to start with a key set elsewhere and no issuer, naming the setting', () => {
+    const errors = verification({ CSP_JWKS_URL: 'https://console-stg.cloud.vmware.com/keys' });
+    expect(Array.isArray(errors) && errors.some((e) => e.includes('CSP_TOKEN_ISSUER'))).toBe(true);
+  });
+
+  it("takes an explicit issuer, or 'any' to skip the check", () => {
+    const url = 'https://console.cloud.vmware.com/keys';
+    expect(verification({ CSP_JWKS_URL: url, CSP_TOKEN_ISSUER: 'https://other.example' })).toMatchObject({
+      issuer: 'https://other.example',
+    });
+    expect(verification({ CSP_JWKS_URL: url, CSP_TOKEN_ISSUER: 'any' })).not.toHaveProperty('issuer');
+  });
+
+  it("with 'any', accepts a validly signed token from any issuer", async () => {
+    const open = await startGateway({
+      CSP_BASE_URL: csp.url,
+      CSP_JWKS_URL: jwks.url,
+      CSP_TOKEN_ISSUER: 'any',
+    });
+    try {
+      const answer = await open.graphql<{ myMfa: { __typename: string } }>(MY_MFA, undefined, {
+        'csp-auth-token': await sign(key1, { iss: 'https://elsewhere.example' }),
+      });
+      expect(answer.body.data?.myMfa.__typename).toBe('MfaStatus');
+    } finally {
+      await open.close();
+    }
+  });
+});
+
+describe('claim settings without a key set', () => {
+  it.each([['CSP_TOKEN_ISSUER'], ['CSP_TOKEN_AUDIENCE']])(
+    'refuses %s without CSP_JWKS_URL instead of silently checking nothing',
+    (name) => {
+      const loaded = loadConfig({ CSP_BASE_URL: 'https://console.cloud.vmware.com', [name]: 'x' });
+      expect(loaded.ok ? [] : loaded.errors).toEqual([expect.stringContaining(name)]);
+    },
+  );
+});
+
+describe('the key set URL', () => {
+  const load = (url: string) =>
+    loadConfig({
+      CSP_BASE_URL: 'https://console.cloud.vmware.com',
+      CSP_JWKS_URL: url,
+      CSP_TOKEN_ISSUER: 'any',
+    });
+
+  it.each([
+    ['https://keys.example/jwks'],
+    ['http://127.0.0.1:8080/jwks'],
+    ['http://127.9.8.7/jwks'],
+    ['http://localhost:8080/jwks'],
+    ['http://[::1]:8080/jwks'],
+  ])('accepts %s', (url) => {
+    expect(load(url).ok).toBe(true);
+  });
+
+  it.each([
+    ['http://keys.example/jwks'],
+    ['http://10.0.0.1/jwks'],
+    ['http://127.0.0.1.nip.io/jwks'],
+    ['http://localhost.example.com/jwks'],
+    ['http://[::ffff:10.0.0.1]/jwks'],
+    ['ftp://keys.example/jwks'],
+    ['https://user:secret@keys.example/jwks'],
+  ])('refuses %s with a message naming CSP_JWKS_URL', (url) => {
+    const loaded = load(url);
+    expect(loaded.ok).toBe(false);
+    expect(loaded.ok ? [] : loaded.errors).toEqual([expect.stringContaining('CSP_JWKS_URL')]);
+    expect(JSON.stringify(loaded)).not.toContain('secret');
   });
 });
 
