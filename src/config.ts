@@ -62,6 +62,8 @@ export interface TokenVerificationConfig {
   readonly issuer?: string;
   /** Accepted `aud` values (any one suffices); absent: `aud` is not checked. */
   readonly audience?: readonly string[];
+  /** After a failed key-set fetch, no new fetch (calls answer UPSTREAM_UNAVAILABLE at once) for this long. */
+  readonly failureCooldownMs: number;
 }
 
 /** The issuer CSP's production tokens carry (CSP's public API reference), implied by its production JWKS host. */
@@ -215,6 +217,12 @@ export const SETTINGS = {
     env: 'CSP_TOKEN_AUDIENCE',
     flag: '--csp-token-audience',
     help: 'With CSP_JWKS_URL: comma-separated accepted `aud` values; a token must carry one of them. Unset: `aud` is not checked (CSP does not document the `aud` of user tokens).',
+  },
+  jwksFailureCooldownMs: {
+    env: 'CSP_JWKS_FAILURE_COOLDOWN_MS',
+    flag: '--csp-jwks-failure-cooldown-ms',
+    help: 'With CSP_JWKS_URL: after a failed key-set fetch, calls needing the key set answer MfaUpstreamUnavailableError at once, without a new fetch, for this long (100..600000).',
+    fallback: '10000',
   },
 } as const satisfies Record<string, Setting>;
 
@@ -481,6 +489,13 @@ function readTokenVerification(
   errors: string[],
 ): TokenVerificationConfig | undefined {
   const rawJwks = read('jwksUrl');
+  const failureCooldownMs = parseInteger(
+    read('jwksFailureCooldownMs') ?? '',
+    'CSP_JWKS_FAILURE_COOLDOWN_MS',
+    100,
+    600_000,
+    errors,
+  );
   if (rawJwks === undefined) {
     // A claim check that silently does nothing is worse than none: say so instead.
     for (const [name, env] of [
@@ -520,6 +535,7 @@ function readTokenVerification(
     .filter(Boolean);
   return {
     jwksUrl,
+    failureCooldownMs,
     ...(issuer ? { issuer } : {}),
     ...(audience.length > 0 ? { audience } : {}),
   };

@@ -19,7 +19,11 @@ export function hardenBackend(backend: MfaBackend, security: SecurityConfig, log
     identityVerified: security.tokenVerification !== undefined,
   });
   if (security.tokenVerification) {
-    hardened = createVerifiedBackend(hardened, createTokenVerifier(security.tokenVerification), logger);
+    hardened = createVerifiedBackend(
+      hardened,
+      createTokenVerifier({ ...security.tokenVerification, logger }),
+      logger,
+    );
   }
   return hardened;
 }

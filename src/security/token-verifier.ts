@@ -3,6 +3,7 @@
  * set, expiry, and the issuer and audience when configured. The only module that imports jose for CSP tokens.
  */
 import type * as Jose from 'jose';
+import { type Logger } from '../logger.js';
 
 /** 'unavailable': the key set could not be fetched, so the token could be neither accepted nor refused. */
 export type TokenVerdict = 'valid' | 'invalid' | 'unavailable';
@@ -21,8 +22,12 @@ export interface TokenVerifierOptions {
   readonly timeoutMs?: number;
   /** After a fetch, no refetch (even for an unknown `kid`) for this long. Defaults to 30_000. */
   readonly cooldownMs?: number;
+  /** After a failed fetch, no fetch at all for this long: calls needing one are 'unavailable' at once. Defaults to 10_000. */
+  readonly failureCooldownMs?: number;
   /** Clock skew tolerated on `exp`/`nbf`, in seconds. Defaults to 30. */
   readonly clockToleranceSeconds?: number;
+  /** Told once per failed fetch (not once per refused call). */
+  readonly logger?: Logger;
 }
 
 /** jose error codes that say "this token is not acceptable"; any other failure is about the key set. */
@@ -38,7 +43,21 @@ const TOKEN_FAULTS = new Set([
   'ERR_JOSE_NOT_SUPPORTED',
 ]);
 
+/** Thrown instead of fetching while a failed fetch is cooling down. */
+class KeySetCoolingDown extends Error {
+  constructor() {
+    super('the key set fetch failed recently; not fetching again yet');
+  }
+}
+
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const failureCooldownMs = options.failureCooldownMs ?? 10_000;
+  // Without this, a key set that is down costs every call a fresh fetch and up to timeoutMs of waiting:
+  // jose remembers successes, not failures.
+  let fetchBlockedUntil = 0;
+  const guardedFetch: Jose.FetchImplementation = (url, init) =>
+    Date.now() < fetchBlockedUntil ? Promise.reject(new KeySetCoolingDown()) : fetch(url, init);
+
   // jose is loaded on first use, so a gateway without CSP_JWKS_URL never carries it (about 9 MB of RSS).
   let loaded: Promise<{ jose: typeof Jose; keys: Jose.JWTVerifyGetKey }> | undefined;
   const load = () =>
@@ -50,6 +69,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         timeoutDuration: options.timeoutMs ?? 5_000,
         cooldownDuration: options.cooldownMs ?? 30_000,
         cacheMaxAge: 600_000,
+        [jose.customFetch]: guardedFetch,
       }),
     })));
   return {
@@ -67,6 +87,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       } catch (error) {
         const code = (error as { code?: unknown } | null)?.code;
         if (typeof code === 'string' && TOKEN_FAULTS.has(code)) return 'invalid';
+        if (!(error instanceof KeySetCoolingDown)) {
+          fetchBlockedUntil = Date.now() + failureCooldownMs;
+          options.logger?.warn(
+            { err: error, retryInMs: failureCooldownMs },
+            'token verification: the JWKS could not be fetched; calls that need it are refused until the next try',
+          );
+        }
         return 'unavailable';
       }
     },

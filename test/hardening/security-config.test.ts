@@ -45,6 +45,7 @@ describe('security settings', () => {
       'CSP_JWKS_URL',
       'CSP_TOKEN_ISSUER',
       'CSP_TOKEN_AUDIENCE',
+      'CSP_JWKS_FAILURE_COOLDOWN_MS',
     ]) {
       expect(HELP_TEXT).toContain(name);
     }

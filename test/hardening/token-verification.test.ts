@@ -276,6 +276,74 @@ describe('the key set URL', () => {
   });
 });
 
+describe('a key set that is down', () => {
+  const read = async (gateway: TestGateway, token: string) =>
+    (await gateway.graphql<{ myMfa: { __typename: string } }>(MY_MFA, undefined, { 'csp-auth-token': token }))
+      .body.data?.myMfa.__typename;
+
+  it.each(['reset', 'error'] as const)(
+    'is not fetched again during the failure cool-down (%s): every call answers MfaUpstreamUnavailableError at once',
+    async (mode) => {
+      const down = await startJwks([key1]);
+      down.mode = mode;
+      // A cool-down far longer than the test, so a slow machine cannot end it mid-test.
+      const blind = await startGateway({
+        CSP_BASE_URL: csp.url,
+        CSP_JWKS_URL: down.url,
+        CSP_TOKEN_ISSUER: ISSUER,
+        CSP_JWKS_FAILURE_COOLDOWN_MS: '600000',
+      });
+      try {
+        const token = await sign(key1);
+        expect(await read(blind, token)).toBe('MfaUpstreamUnavailableError');
+        expect(down.fetches).toBe(1);
+        const answers = await Promise.all(Array.from({ length: 10 }, () => read(blind, token)));
+        expect(answers).toEqual(Array(10).fill('MfaUpstreamUnavailableError'));
+        expect(await bothFieldsOn(blind, token)).toEqual([
+          'MfaUpstreamUnavailableError',
+          'MfaUpstreamUnavailableError',
+        ]);
+        expect(down.fetches).toBe(1);
+        expect(csp.requests).toHaveLength(0);
+        // One warning for the failed fetch, not one per refused call.
+        const warnings = blind.logs
+          .map((line) => JSON.parse(line) as { level: string; msg: string })
+          .filter((line) => line.level === 'warn');
+        expect(warnings).toHaveLength(1);
+      } finally {
+        await blind.close();
+        await down.close();
+      }
+    },
+  );
+
+  it('is fetched again after the failure cool-down, and calls go through once it is back', async () => {
+    const flaky = await startJwks([key1]);
+    flaky.mode = 'error';
+    const COOLDOWN_MS = 500;
+    const recovering = await startGateway({
+      CSP_BASE_URL: csp.url,
+      CSP_JWKS_URL: flaky.url,
+      CSP_TOKEN_ISSUER: ISSUER,
+      CSP_JWKS_FAILURE_COOLDOWN_MS: String(COOLDOWN_MS),
+    });
+    try {
+      const token = await sign(key1);
+      expect(await read(recovering, token)).toBe('MfaUpstreamUnavailableError');
+      expect(flaky.fetches).toBe(1);
+      flaky.mode = 'up';
+      await new Promise((resolve) => setTimeout(resolve, COOLDOWN_MS + 100));
+      expect(await read(recovering, token)).toBe('MfaStatus');
+      expect(flaky.fetches).toBe(2);
+      expect(await read(recovering, token)).toBe('MfaStatus');
+      expect(flaky.fetches).toBe(2);
+    } finally {
+      await recovering.close();
+      await flaky.close();
+    }
+  });
+});
+
 describe('the key set cache', () => {
   it('refetches on an unknown kid (key rotation), at most once per cooldown', async () => {
     const COOLDOWN_MS = 3_000;
