@@ -87,7 +87,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       } catch (error) {
         const code = (error as { code?: unknown } | null)?.code;
         if (typeof code === 'string' && TOKEN_FAULTS.has(code)) return 'invalid';
-        if (!(error instanceof KeySetCoolingDown)) {
+        // Calls that shared the failed fetch all land here: the first one starts the cool-down and warns.
+        if (!(error instanceof KeySetCoolingDown) && Date.now() >= fetchBlockedUntil) {
           fetchBlockedUntil = Date.now() + failureCooldownMs;
           options.logger?.warn(
             { err: error, retryInMs: failureCooldownMs },
