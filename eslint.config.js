@@ -8,6 +8,7 @@ export default tseslint.config(
       'coverage/',
       'data/',
       'test/generated/',
+      'src/client/generated/',
       'bench/peer/',
       'bench/results/',
     ],
