@@ -23,6 +23,10 @@ export interface Config {
   /** How long a graceful shutdown waits for in-flight requests before closing sockets. */
   readonly shutdownGraceMs: number;
   readonly security: SecurityConfig;
+  /** Persisted-document manifest; when set, only its documents run (by id). */
+  readonly trustedDocumentsPath?: string;
+  /** Folder of the built settings page served at /settings; no page when absent. */
+  readonly settingsPageDir?: string;
 }
 
 /** Limits a GraphQL document must stay within (graphql-armor); each one answers 400 when exceeded. */
@@ -224,6 +228,16 @@ export const SETTINGS = {
     help: 'With CSP_JWKS_URL: after a failed key-set fetch, calls needing the key set answer MfaUpstreamUnavailableError at once, without a new fetch, for this long (100..600000).',
     fallback: '10000',
   },
+  trustedDocuments: {
+    env: 'TRUSTED_DOCUMENTS',
+    flag: '--trusted-documents',
+    help: "Persisted-document manifest (JSON: sha256 → document, as GraphQL Code Generator's client preset writes it; the kit's is src/client/generated/persisted-documents.json). When set, /graphql runs only these documents, sent by id, and refuses any other operation with 400. Unset: any valid operation.",
+  },
+  settingsPage: {
+    env: 'SETTINGS_PAGE',
+    flag: '--settings-page',
+    help: 'Folder of the built MFA settings page to serve at /settings (npm run settings:build writes dist/settings). Unset: no page.',
+  },
 } as const satisfies Record<string, Setting>;
 
 type SettingName = keyof typeof SETTINGS;
@@ -242,7 +256,7 @@ export const HELP_TEXT = [
   ]),
   `  ${'--help'.padEnd(26)} Print this text and exit.`,
   '',
-  'Endpoints: POST/GET /graphql, GET /health (liveness), GET /ready (readiness).',
+  'Endpoints: POST/GET /graphql, GET /health (liveness), GET /ready (readiness), GET /settings (with SETTINGS_PAGE).',
 ].join('\n');
 
 export function wantsHelp(argv: readonly string[]): boolean {
@@ -345,6 +359,9 @@ export function loadConfig(
   const production = read('nodeEnv') === 'production';
   const security = readSecurity(read, production, backend, errors);
 
+  const trustedDocuments = read('trustedDocuments');
+  const settingsPage = read('settingsPage');
+
   if (errors.length > 0 || !backend) return { ok: false, errors };
   return {
     ok: true,
@@ -358,6 +375,8 @@ export function loadConfig(
       maxBodyBytes,
       shutdownGraceMs: 10_000,
       security,
+      ...(trustedDocuments === undefined ? {} : { trustedDocumentsPath: path.resolve(trustedDocuments) }),
+      ...(settingsPage === undefined ? {} : { settingsPageDir: path.resolve(settingsPage) }),
     },
   };
 }

@@ -20,6 +20,8 @@ import { createQueryLimits } from './security/query-limits.js';
 import { createCors } from './security/cors.js';
 import { hardenBackend } from './security/harden-backend.js';
 import { collectSchemaNames } from './security/schema-names.js';
+import { loadTrustedDocuments } from './security/trusted-documents.js';
+import { type SettingsPage } from './http/settings-page.route.js';
 import { sendJson } from './send-json.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -65,6 +67,10 @@ export function createServer(options: ServerOptions): MfaServer {
   const masking = createErrorMasking(logger, { schemaNames: collectSchemaNames(schema) });
   const limits = createQueryLimits(config.security.queryLimits);
   const applyCors = createCors({ origins: config.security.corsOrigins });
+  const trusted = config.trustedDocumentsPath
+    ? loadTrustedDocuments(config.trustedDocumentsPath, schema)
+    : undefined;
+  let settingsPage: SettingsPage | undefined;
 
   const apollo = new ApolloServer<MfaContext>({
     schema,
@@ -118,6 +124,7 @@ export function createServer(options: ServerOptions): MfaServer {
         status: ready ? 'ready' : draining ? 'draining' : 'not ready',
       });
     }
+    if (settingsPage?.serve(req, res, url.pathname)) return;
     if (url.pathname !== GRAPHQL_PATH && url.pathname !== '/') {
       return sendJson(res, 404, {
         errors: [{ message: `Not found. GraphQL is served at ${GRAPHQL_PATH}.` }],
@@ -145,6 +152,17 @@ export function createServer(options: ServerOptions): MfaServer {
       });
     }
 
+    let search = url.search;
+    if (trusted) {
+      const resolved = trusted.resolve({ method: (req.method ?? 'GET').toUpperCase(), body, search });
+      if (!resolved.ok) {
+        return sendJson(res, 400, {
+          errors: [{ message: resolved.message, extensions: { code: resolved.code, requestId } }],
+        });
+      }
+      ({ body, search } = resolved);
+    }
+
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -152,7 +170,7 @@ export function createServer(options: ServerOptions): MfaServer {
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       headers,
-      search: url.search,
+      search,
       body,
     };
 
@@ -214,6 +232,11 @@ export function createServer(options: ServerOptions): MfaServer {
   return {
     apollo,
     async listen(): Promise<RunningServer> {
+      // The page's module and files load only when it is enabled.
+      if (config.settingsPageDir) {
+        const { loadSettingsPage } = await import('./http/settings-page.route.js');
+        settingsPage = await loadSettingsPage(config.settingsPageDir);
+      }
       await apollo.start();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
