@@ -4,7 +4,11 @@ export default {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // The settings page imports the kit by its package name; tests run the kit's source.
+    '^csp-mfa-graphql/client$': '<rootDir>/src/client/index.ts',
+  },
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

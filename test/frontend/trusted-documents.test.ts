@@ -1,17 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MyMfaDocument, UpdateMyMfaDocument, persistedDocumentId } from '../../src/client/index.js';
 import { loadConfig } from '../../src/config.js';
 import { startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { MY_MFA, userJwt } from '../helpers/operations.js';
-
-export const KIT_MANIFEST = fileURLToPath(
-  new URL('../../src/client/generated/persisted-documents.json', import.meta.url),
-);
+import { KIT_MANIFEST } from './support/frontend-fixtures.js';
 
 const TOKEN = userJwt();
 const MY_MFA_ID = persistedDocumentId(MyMfaDocument) ?? '';
@@ -57,7 +53,7 @@ async function get(target: TestGateway, params: Record<string, string>): Promise
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
 
-const persisted = (sha256Hash: string) => ({ persistedQuery: { version: 1, sha256Hash } });
+const persisted = (sha256Hash: unknown) => ({ persistedQuery: { version: 1, sha256Hash } });
 const codeOf = (answer: Answer) => answer.body.errors?.[0]?.extensions?.code;
 
 describe('TRUSTED_DOCUMENTS', () => {
