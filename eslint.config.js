@@ -9,6 +9,7 @@ export default tseslint.config(
       'data/',
       'test/generated/',
       'src/client/generated/',
+      'test-artifacts/',
       'bench/peer/',
       'bench/results/',
     ],
