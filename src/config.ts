@@ -231,7 +231,7 @@ export const SETTINGS = {
   trustedDocuments: {
     env: 'TRUSTED_DOCUMENTS',
     flag: '--trusted-documents',
-    help: "Persisted-document manifest (JSON: sha256 → document, as GraphQL Code Generator's client preset writes it; the kit's is src/client/generated/persisted-documents.json). When set, /graphql runs only these documents, sent by id, and refuses any other operation with 400. Unset: any valid operation.",
+    help: "Persisted-document manifest (JSON: sha256 → document, as the client preset writes it; the kit's: src/client/generated/persisted-documents.json). Set: /graphql runs only these, sent by id, and refuses other operations with 400. Unset: any valid operation.",
   },
   settingsPage: {
     env: 'SETTINGS_PAGE',
