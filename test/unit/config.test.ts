@@ -48,4 +48,26 @@ describe('loadConfig', () => {
   it.each([['ftp://x'], ['not a url'], ['https://x/?q=1']])('refuses CSP_BASE_URL %j', (url) => {
     expect(loadConfig({ CSP_BASE_URL: url }).ok).toBe(false);
   });
+
+  it('bounds slow clients by default', () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config).toMatchObject({
+      http: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 5_000,
+        maxConnections: 500,
+      },
+    });
+  });
+
+  it.each([
+    [{ HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '1000' }, 'REQUEST_TIMEOUT_MS'],
+    [{ MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
+    [{ HEADERS_TIMEOUT_MS: '0' }, 'HEADERS_TIMEOUT_MS'],
+    [{ KEEP_ALIVE_TIMEOUT_MS: 'forever' }, 'KEEP_ALIVE_TIMEOUT_MS'],
+  ])('refuses %j with one message naming %s', (env, name) => {
+    const result = loadConfig(env);
+    expect(result.ok ? [] : result.errors).toEqual([expect.stringContaining(name)]);
+  });
 });
