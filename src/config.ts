@@ -22,6 +22,8 @@ export interface Config {
   readonly maxBodyBytes: number;
   /** How long a graceful shutdown waits for in-flight requests before closing sockets. */
   readonly shutdownGraceMs: number;
+  /** Hard bound on the whole shutdown: past it the process exits 1 whatever is still open. */
+  readonly shutdownTimeoutMs: number;
   readonly http: HttpLimits;
   readonly security: SecurityConfig;
 }
@@ -165,6 +167,17 @@ export const SETTINGS = {
     flag: '--max-connections',
     help: 'Open client connections at most (1..1000000). At the cap a new connection replaces the oldest one that is not being answered; it is closed only when every connection is being answered.',
     fallback: '500',
+  },
+  shutdownGraceMs: {
+    env: 'SHUTDOWN_GRACE_MS',
+    flag: '--shutdown-grace-ms',
+    help: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish, in milliseconds (0..600000); then their connections are closed.',
+    fallback: '10000',
+  },
+  shutdownTimeoutMs: {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    flag: '--shutdown-timeout-ms',
+    help: 'Hard bound on the whole shutdown, in milliseconds (more than SHUTDOWN_GRACE_MS, at most 660000); past it the process exits 1. Default: SHUTDOWN_GRACE_MS + 5000.',
   },
   nodeEnv: {
     env: 'NODE_ENV',
@@ -371,6 +384,25 @@ export function loadConfig(
   const maxBodyBytes = parseInteger(read('maxBodyBytes') ?? '', 'MAX_BODY_BYTES', 1_024, 10_485_760, errors);
 
   const http = readHttpLimits(read, errors);
+  const errorsBeforeShutdown = errors.length;
+  const shutdownGraceMs = parseInteger(
+    read('shutdownGraceMs') ?? '',
+    'SHUTDOWN_GRACE_MS',
+    0,
+    600_000,
+    errors,
+  );
+  const rawShutdownTimeout = read('shutdownTimeoutMs');
+  const shutdownTimeoutMs =
+    rawShutdownTimeout === undefined
+      ? shutdownGraceMs + 5_000
+      : parseInteger(rawShutdownTimeout, 'SHUTDOWN_TIMEOUT_MS', 100, 660_000, errors);
+  // Compared only when both parsed: one bad value, one message.
+  if (errors.length === errorsBeforeShutdown && shutdownTimeoutMs <= shutdownGraceMs) {
+    errors.push(
+      `SHUTDOWN_TIMEOUT_MS (${shutdownTimeoutMs}) must be more than SHUTDOWN_GRACE_MS (${shutdownGraceMs}).`,
+    );
+  }
 
   const rawBaseUrl = read('cspBaseUrl');
   let backend: BackendConfig | undefined;
@@ -395,7 +427,8 @@ export function loadConfig(
       production,
       serviceAccountRule: rule as ServiceAccountRule,
       maxBodyBytes,
-      shutdownGraceMs: 10_000,
+      shutdownGraceMs,
+      shutdownTimeoutMs,
       http,
       security,
     },

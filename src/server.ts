@@ -75,6 +75,9 @@ export function createServer(options: ServerOptions): MfaServer {
     parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the signals: Apollo's own handler would call stop() a second time, and a stop() that
+    // overlaps another never settles (@apollo/server 5.5), so SIGTERM never finished.
+    stopOnTerminationSignals: false,
     formatError: masking.formatError,
     logger: {
       debug: (m) => logger.debug(m),
