@@ -101,6 +101,8 @@ export function createServer(options: ServerOptions): MfaServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     res.setHeader('x-request-id', requestId);
+    // Every answer is about one caller (MFA state, errors, readiness): no cache or proxy may keep it.
+    res.setHeader('cache-control', 'no-store');
     // Fully received unless a body is still to come: from now on it is not the connection that makes room.
     if (req.method !== 'POST') connections.serving(req, res);
     if (applyCors(req, res, requestId) === 'answered') return;
