@@ -56,7 +56,9 @@ async function main(): Promise<number> {
     { url: `${running.url}${GRAPHQL_PATH}`, port: running.port, backend: created.backend.kind },
     'listening',
   );
-  if (created.banner) console.log(created.banner(running.url));
+  // Human text for whoever started it, on stderr: stdout carries only JSON log lines, and log shippers
+  // must not collect the demo password and token.
+  if (created.banner) console.error(created.banner(running.url));
   return -1;
 }
 
