@@ -22,11 +22,26 @@ export interface Config {
   readonly maxBodyBytes: number;
   /** How long a graceful shutdown waits for in-flight requests before closing sockets. */
   readonly shutdownGraceMs: number;
+  /** Hard bound on the whole shutdown: past it the process exits 1 whatever is still open. */
+  readonly shutdownTimeoutMs: number;
+  readonly http: HttpLimits;
   readonly security: SecurityConfig;
   /** Persisted-document manifest; when set, only its documents run (by id). */
   readonly trustedDocumentsPath?: string;
   /** Folder of the built settings page served at /settings; no page when absent. */
   readonly settingsPageDir?: string;
+}
+
+/** What one client connection may hold: slow or idle clients are cut, and the number of sockets is capped. */
+export interface HttpLimits {
+  /** From the first byte of a request to the end of its headers; then 408 and the connection closes. */
+  readonly headersTimeoutMs: number;
+  /** From the first byte of a request to the end of its body; then 408 and the connection closes. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open after an answer. */
+  readonly keepAliveTimeoutMs: number;
+  /** Open client connections at most; see connection-cap.ts for who makes room. */
+  readonly maxConnections: number;
 }
 
 /** Limits a GraphQL document must stay within (graphql-armor); each one answers 400 when exceeded. */
@@ -132,6 +147,41 @@ export const SETTINGS = {
     flag: '--max-body-bytes',
     help: 'Largest accepted request body in bytes.',
     fallback: '65536',
+  },
+  headersTimeoutMs: {
+    env: 'HEADERS_TIMEOUT_MS',
+    flag: '--headers-timeout-ms',
+    help: 'Time a client has to send the headers of a request, in milliseconds (100..600000); then 408 and the connection closes.',
+    fallback: '10000',
+  },
+  requestTimeoutMs: {
+    env: 'REQUEST_TIMEOUT_MS',
+    flag: '--request-timeout-ms',
+    help: 'Time a client has to send a whole request, body included, in milliseconds (100..600000, at least HEADERS_TIMEOUT_MS); then 408 and the connection closes.',
+    fallback: '30000',
+  },
+  keepAliveTimeoutMs: {
+    env: 'KEEP_ALIVE_TIMEOUT_MS',
+    flag: '--keep-alive-timeout-ms',
+    help: "How long an idle keep-alive connection stays open, in milliseconds (100..600000). Behind a load balancer, set it above the balancer's idle timeout.",
+    fallback: '5000',
+  },
+  maxConnections: {
+    env: 'MAX_CONNECTIONS',
+    flag: '--max-connections',
+    help: 'Open client connections at most (1..1000000). At the cap a new connection replaces the oldest one that is not being answered; it is closed only when every connection is being answered.',
+    fallback: '500',
+  },
+  shutdownGraceMs: {
+    env: 'SHUTDOWN_GRACE_MS',
+    flag: '--shutdown-grace-ms',
+    help: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish, in milliseconds (0..600000); then their connections are closed.',
+    fallback: '10000',
+  },
+  shutdownTimeoutMs: {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    flag: '--shutdown-timeout-ms',
+    help: 'Hard bound on the whole shutdown, in milliseconds (more than SHUTDOWN_GRACE_MS, at most 660000); past it the process exits 1. Default: SHUTDOWN_GRACE_MS + 5000.',
   },
   nodeEnv: {
     env: 'NODE_ENV',
@@ -347,6 +397,27 @@ export function loadConfig(
   const timeoutMs = parseInteger(read('timeoutMs') ?? '', 'CSP_TIMEOUT_MS', 100, 120_000, errors);
   const maxBodyBytes = parseInteger(read('maxBodyBytes') ?? '', 'MAX_BODY_BYTES', 1_024, 10_485_760, errors);
 
+  const http = readHttpLimits(read, errors);
+  const errorsBeforeShutdown = errors.length;
+  const shutdownGraceMs = parseInteger(
+    read('shutdownGraceMs') ?? '',
+    'SHUTDOWN_GRACE_MS',
+    0,
+    600_000,
+    errors,
+  );
+  const rawShutdownTimeout = read('shutdownTimeoutMs');
+  const shutdownTimeoutMs =
+    rawShutdownTimeout === undefined
+      ? shutdownGraceMs + 5_000
+      : parseInteger(rawShutdownTimeout, 'SHUTDOWN_TIMEOUT_MS', 100, 660_000, errors);
+  // Compared only when both parsed: one bad value, one message.
+  if (errors.length === errorsBeforeShutdown && shutdownTimeoutMs <= shutdownGraceMs) {
+    errors.push(
+      `SHUTDOWN_TIMEOUT_MS (${shutdownTimeoutMs}) must be more than SHUTDOWN_GRACE_MS (${shutdownGraceMs}).`,
+    );
+  }
+
   const rawBaseUrl = read('cspBaseUrl');
   let backend: BackendConfig | undefined;
   if (rawBaseUrl !== undefined) {
@@ -373,11 +444,33 @@ export function loadConfig(
       production,
       serviceAccountRule: rule as ServiceAccountRule,
       maxBodyBytes,
-      shutdownGraceMs: 10_000,
+      shutdownGraceMs,
+      shutdownTimeoutMs,
+      http,
       security,
       ...(trustedDocuments === undefined ? {} : { trustedDocumentsPath: path.resolve(trustedDocuments) }),
       ...(settingsPage === undefined ? {} : { settingsPageDir: path.resolve(settingsPage) }),
     },
+  };
+}
+
+function readHttpLimits(read: (name: SettingName) => string | undefined, errors: string[]): HttpLimits {
+  const int = (name: SettingName, label: string, min: number, max: number) =>
+    parseInteger(read(name) ?? '', label, min, max, errors);
+  const errorsBefore = errors.length;
+  const headersTimeoutMs = int('headersTimeoutMs', 'HEADERS_TIMEOUT_MS', 100, 600_000);
+  const requestTimeoutMs = int('requestTimeoutMs', 'REQUEST_TIMEOUT_MS', 100, 600_000);
+  // node:http refuses a headers timeout longer than the request timeout.
+  if (errors.length === errorsBefore && headersTimeoutMs > requestTimeoutMs) {
+    errors.push(
+      `REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least HEADERS_TIMEOUT_MS (${headersTimeoutMs}).`,
+    );
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: int('keepAliveTimeoutMs', 'KEEP_ALIVE_TIMEOUT_MS', 100, 600_000),
+    maxConnections: int('maxConnections', 'MAX_CONNECTIONS', 1, 1_000_000),
   };
 }
 

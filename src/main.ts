@@ -26,17 +26,17 @@ async function main(): Promise<number> {
     return 1;
   }
   const running = await createServer({ config, backend: created.backend, logger }).listen();
-  logger.info(
-    { url: `${running.url}${GRAPHQL_PATH}`, port: running.port, backend: created.backend.kind },
-    'listening',
-  );
-  if (created.banner) console.log(created.banner(running.url));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    // Whatever still holds the event loop (a socket, a client that will not close), the stop ends here.
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     running.close().then(
       () => {
         logger.info('stopped');
@@ -48,8 +48,17 @@ async function main(): Promise<number> {
       },
     );
   };
+  // Before 'listening' is announced: whoever acts on that line (an orchestrator, a test) may signal at once.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+
+  logger.info(
+    { url: `${running.url}${GRAPHQL_PATH}`, port: running.port, backend: created.backend.kind },
+    'listening',
+  );
+  // Human text for whoever started it, on stderr: stdout carries only JSON log lines, and log shippers
+  // must not collect the demo password and token.
+  if (created.banner) console.error(created.banner(running.url));
   return -1;
 }
 

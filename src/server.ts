@@ -17,6 +17,7 @@ import { createLandingPagePlugin } from './plugins/landing-page.plugin.js';
 import { createErrorMasking } from './plugins/error-masking.plugin.js';
 import { buildMfaSchema } from './schema.js';
 import { createQueryLimits } from './security/query-limits.js';
+import { capConnections } from './security/connection-cap.js';
 import { createCors } from './security/cors.js';
 import { hardenBackend } from './security/harden-backend.js';
 import { collectSchemaNames } from './security/schema-names.js';
@@ -80,6 +81,9 @@ export function createServer(options: ServerOptions): MfaServer {
     parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the signals: Apollo's own handler would call stop() a second time, and a stop() that
+    // overlaps another never settles (@apollo/server 5.5), so SIGTERM never finished.
+    stopOnTerminationSignals: false,
     formatError: masking.formatError,
     logger: {
       debug: (m) => logger.debug(m),
@@ -103,6 +107,10 @@ export function createServer(options: ServerOptions): MfaServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     res.setHeader('x-request-id', requestId);
+    // Every answer is about one caller (MFA state, errors, readiness): no cache or proxy may keep it.
+    res.setHeader('cache-control', 'no-store');
+    // Fully received unless a body is still to come: from now on it is not the connection that makes room.
+    if (req.method !== 'POST') connections.serving(req, res);
     if (applyCors(req, res, requestId) === 'answered') return;
     const url = parseTarget(req.url ?? '/');
     // A protocol-relative target with a bad authority ('//host:99999/') is no URL at all (fuzz find).
@@ -151,6 +159,7 @@ export function createServer(options: ServerOptions): MfaServer {
         errors: [{ message: error.message, extensions: { code: error.code, requestId } }],
       });
     }
+    if (req.method === 'POST') connections.serving(req, res);
 
     let search = url.search;
     if (trusted) {
@@ -197,7 +206,15 @@ export function createServer(options: ServerOptions): MfaServer {
     res.end();
   }
 
-  const httpServer = http.createServer((req, res) => {
+  const listenerOptions: http.ServerOptions = {
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // node:http checks these two deadlines only this often (default 30 s): a tenth of the headers
+    // timeout, at most 1 s, so a stalled client is cut at most 1 s after its deadline.
+    connectionsCheckingInterval: Math.min(1_000, Math.max(25, Math.floor(config.http.headersTimeoutMs / 10))),
+  };
+  const httpServer = http.createServer(listenerOptions, (req, res) => {
     inFlight++;
     res.on('close', () => {
       inFlight--;
@@ -225,9 +242,7 @@ export function createServer(options: ServerOptions): MfaServer {
       else res.destroy();
     });
   });
-  httpServer.keepAliveTimeout = 65_000;
-  httpServer.headersTimeout = 66_000;
-  httpServer.requestTimeout = 30_000;
+  const connections = capConnections(httpServer, { maxConnections: config.http.maxConnections, logger });
 
   return {
     apollo,

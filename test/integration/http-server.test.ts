@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { userJwt } from '../helpers/operations.js';
+import { MY_MFA, UPDATE_MY_MFA, userJwt } from '../helpers/operations.js';
 
 let csp: FakeCsp;
 let dev: TestGateway;
@@ -34,6 +34,30 @@ describe('health and readiness', () => {
     const res = await fetch(`${dev.url}/nope`);
     expect(res.status).toBe(404);
     expect(JSON.stringify(await res.json())).toContain('/graphql');
+  });
+});
+
+describe('caching', () => {
+  it('marks every GraphQL answer no-store: MFA data, MFA errors and refused requests', async () => {
+    const headers = { 'csp-auth-token': userJwt() };
+    const status = await dev.graphql<{ myMfa: { __typename: string } }>(MY_MFA, undefined, headers);
+    expect(status.body.data?.myMfa.__typename).toBe('MfaStatus');
+    const update = await dev.graphql<{ updateMyMfa: { __typename: string } }>(
+      UPDATE_MY_MFA,
+      { input: { password: 'p', turnedOn: true } },
+      headers,
+    );
+    expect(update.body.data?.updateMyMfa.__typename).toBe('MfaStatus');
+    const unauthenticated = await dev.graphql<{ myMfa: { __typename: string } }>(MY_MFA);
+    expect(unauthenticated.body.data?.myMfa.__typename).toBe('MfaUnauthenticatedError');
+    const notJson = await post(`${dev.url}/graphql`, '{"query": ');
+    expect(notJson.status).toBe(400);
+    const invalid = await dev.graphql('{ nope }');
+    expect(invalid.status).toBe(400);
+
+    for (const answer of [status, update, unauthenticated, notJson, invalid]) {
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+    }
   });
 });
 

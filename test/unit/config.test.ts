@@ -48,4 +48,54 @@ describe('loadConfig', () => {
   it.each([['ftp://x'], ['not a url'], ['https://x/?q=1']])('refuses CSP_BASE_URL %j', (url) => {
     expect(loadConfig({ CSP_BASE_URL: url }).ok).toBe(false);
   });
+
+  it('bounds slow clients by default', () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config).toMatchObject({
+      http: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 5_000,
+        maxConnections: 500,
+      },
+    });
+  });
+
+  it.each([
+    [{ HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '1000' }, 'REQUEST_TIMEOUT_MS'],
+    [{ MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
+    [{ HEADERS_TIMEOUT_MS: '0' }, 'HEADERS_TIMEOUT_MS'],
+    [{ KEEP_ALIVE_TIMEOUT_MS: 'forever' }, 'KEEP_ALIVE_TIMEOUT_MS'],
+  ])('refuses %j with one message naming %s', (env, name) => {
+    const result = loadConfig(env);
+    expect(result.ok ? [] : result.errors).toEqual([expect.stringContaining(name)]);
+  });
+});
+
+describe('loadConfig: shutdown', () => {
+  it('waits 10 s for in-flight requests and gives up on the whole stop 5 s later by default', () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config).toMatchObject({ shutdownGraceMs: 10_000, shutdownTimeoutMs: 15_000 });
+  });
+
+  it('follows SHUTDOWN_GRACE_MS with the hard bound unless that is set too', () => {
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '20000' })).toMatchObject({
+      ok: true,
+      config: { shutdownGraceMs: 20_000, shutdownTimeoutMs: 25_000 },
+    });
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '0', SHUTDOWN_TIMEOUT_MS: '1000' })).toMatchObject({
+      ok: true,
+      config: { shutdownGraceMs: 0, shutdownTimeoutMs: 1_000 },
+    });
+  });
+
+  it('refuses a hard bound that is not longer than the grace period', () => {
+    const result = loadConfig({ SHUTDOWN_GRACE_MS: '5000', SHUTDOWN_TIMEOUT_MS: '5000' });
+    expect(result.ok ? [] : result.errors).toEqual([expect.stringContaining('SHUTDOWN_TIMEOUT_MS')]);
+  });
+
+  it('reports a bad SHUTDOWN_TIMEOUT_MS once, not again as too short', () => {
+    const result = loadConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' });
+    expect(result.ok ? [] : result.errors).toHaveLength(1);
+  });
 });
