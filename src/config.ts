@@ -362,6 +362,14 @@ function parseBaseUrl(raw: string, errors: string[]): URL | undefined {
     errors.push('CSP_BASE_URL must not carry credentials, a query or a fragment.');
     return undefined;
   }
+  // Every call carries the caller's token, and updates their password: never in cleartext over a network.
+  // A sidecar or proxy on loopback (the usual mesh set-up) may speak http.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    errors.push(
+      `CSP_BASE_URL must use https (http only on loopback: localhost, 127.0.0.0/8, ::1), got http for '${url.hostname}'.`,
+    );
+    return undefined;
+  }
   // Keep any path prefix (a proxy mount), always ending in one slash so paths append cleanly.
   url.pathname = url.pathname.replace(/\/+$/, '') + '/';
   return url;

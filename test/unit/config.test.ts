@@ -45,7 +45,20 @@ describe('loadConfig', () => {
     expect(result.ok ? [] : result.errors).toHaveLength(7);
   });
 
-  it.each([['ftp://x'], ['not a url'], ['https://x/?q=1']])('refuses CSP_BASE_URL %j', (url) => {
+  it.each([['http://localhost:8080'], ['http://127.0.0.1:9'], ['http://[::1]:9/prefix']])(
+    'accepts a cleartext CSP_BASE_URL on loopback only: %j',
+    (url) => {
+      expect(loadConfig({ CSP_BASE_URL: url }).ok).toBe(true);
+    },
+  );
+
+  it.each([
+    ['ftp://x'],
+    ['not a url'],
+    ['https://x/?q=1'],
+    ['http://console.cloud.vmware.com'],
+    ['http://10.0.0.8:8080'],
+  ])('refuses CSP_BASE_URL %j', (url) => {
     expect(loadConfig({ CSP_BASE_URL: url }).ok).toBe(false);
   });
 
