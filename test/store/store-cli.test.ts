@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import { classifyToken } from '../../src/auth/token-claims.js';
 import { createStoreBackend } from '../../src/backend/store/mfa-store.js';
 import { runCli, type CliIo } from '../../src/backend/store/store-cli.js';
@@ -182,6 +183,23 @@ describe('store CLI errors', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/\[INVALID_INPUT\]/u);
     expect(run.stderr).not.toContain('secret-');
+  });
+
+  it('exits 1 with one line naming STORE_LOCKED while another process holds the lock, then works once it is released', async () => {
+    const store = await storeIn();
+    await cli(['add', 'ci-robot', '--service-account', '--store', store]);
+    const holder = new Database(store);
+    holder.exec('BEGIN IMMEDIATE');
+    let locked: Run;
+    try {
+      locked = await cli(['add', 'other-robot', '--service-account', '--store', store]);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toMatch(/^error: .*\[STORE_LOCKED\]\n$/u);
+    expect((await cli(['add', 'other-robot', '--service-account', '--store', store])).code).toBe(0);
   });
 
   it('exits 2 for a token lifetime that is not a positive number', async () => {

@@ -9,6 +9,12 @@ import { isStoreError } from './store-errors.js';
 
 export const DEFAULT_STORE_PATH = './data/mfa-store.sqlite';
 
+/**
+ * How long a command waits for another process's lock on the store before it gives up with
+ * STORE_LOCKED. A command serves nobody else, so it simply lets SQLite wait on its thread.
+ */
+export const CLI_LOCK_WAIT_MS = 2000;
+
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -234,7 +240,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     typeof values.store === 'string' ? values.store : (io.env.MFA_STORE_PATH ?? DEFAULT_STORE_PATH);
   let store: StoreBackend | undefined;
   try {
-    store = await createStoreBackend({ path: storePath });
+    store = await createStoreBackend({
+      path: storePath,
+      busyTimeoutMs: CLI_LOCK_WAIT_MS,
+      lockWaitMs: CLI_LOCK_WAIT_MS,
+    });
     await command.run(store, positionals, values, io);
     return EXIT_OK;
   } catch (error) {
