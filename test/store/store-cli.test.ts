@@ -185,6 +185,34 @@ describe('store CLI errors', () => {
     expect(run.stderr).not.toContain('secret-');
   });
 
+  it('exits 1 with one line naming INVALID_INPUT for a name with a bidi control or a zero-width character', async () => {
+    const store = await storeIn();
+    for (const name of ['alice\u202Emoc.elpmaxe@', 'ali\u200Bce@example.com']) {
+      const run = await cli(['add', name, '--store', store]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^error: .*\[INVALID_INPUT\]\n$/u);
+    }
+    expect((await cli(['list', '--store', store])).stdout).toBe('no principals\n');
+  });
+
+  it('shows hidden characters of a name an older version let in as escapes, in text and in JSON', async () => {
+    const store = await storeIn();
+    await cli(['add', 'ci-robot', '--service-account', '--store', store]);
+    const spoof = 'ci-robot\u202E';
+    const db = new Database(store);
+    db.prepare(
+      "INSERT INTO principals (id, kind, name, created_at, updated_at) VALUES ('legacy-id', 'service-account', ?, 0, 0)",
+    ).run(spoof);
+    db.close();
+    const text = await cli(['list', '--store', store]);
+    expect(text.stdout).toContain('ci-robot\\u202e');
+    expect(text.stdout).not.toContain('\u202E');
+    const json = await cli(['list', '--json', '--store', store]);
+    expect(json.stdout).not.toContain('\u202E');
+    // The escape is JSON's own: a program reading the output gets the stored name back exactly.
+    expect((JSON.parse(json.stdout) as { name: string }[]).map((record) => record.name)).toContain(spoof);
+  });
+
   it('exits 1 with one line naming STORE_LOCKED while another process holds the lock, then works once it is released', async () => {
     const store = await storeIn();
     await cli(['add', 'ci-robot', '--service-account', '--store', store]);

@@ -35,6 +35,7 @@ import {
   verifyPassword,
   type ScryptParams,
 } from './password-hash.js';
+import { checkNewName, lookupName, MAX_DEVICE_NAME_LENGTH, MAX_NAME_LENGTH } from './principal-name.js';
 import { StoreAdminError, StoreOpenError, type StoreErrorCode } from './store-errors.js';
 import { isLockContention, LockWait, StoreLockTimeout } from './store-lock.js';
 import { createStoreTokens, type StoreTokens, type TokenSubject } from './store-tokens.js';
@@ -162,26 +163,6 @@ interface AuditFilter {
   readonly actions: string | null;
   readonly deviceNames: string | null;
   readonly eventIds: string | null;
-}
-
-const MAX_NAME_LENGTH = 256;
-const MAX_DEVICE_NAME_LENGTH = 128;
-// C0 and C1 controls (NUL included): they corrupt terminals and logs and are never part of a real name.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
-
-function checkName(value: unknown, what: string, maxLength: number): string {
-  if (typeof value !== 'string') throw new StoreAdminError('INVALID_INPUT', `${what} must be a string`);
-  const name = value.normalize('NFC');
-  if (name.length === 0 || name.length > maxLength) {
-    throw new StoreAdminError('INVALID_INPUT', `${what} must have 1 to ${maxLength} characters`);
-  }
-  if (CONTROL_CHARACTERS.test(name) || name.trim() !== name) {
-    throw new StoreAdminError(
-      'INVALID_INPUT',
-      `${what} must not contain control characters or surrounding spaces`,
-    );
-  }
-  return name;
 }
 
 function checkPassword(value: unknown): string {
@@ -731,7 +712,7 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
 
   function rowByName(name: string): PrincipalRow {
     requireOpen();
-    const key = checkName(name, 'a principal name', MAX_NAME_LENGTH);
+    const key = lookupName(name, 'a principal name', MAX_NAME_LENGTH);
     const row = adminStep(() => selectByName.get(key));
     if (!row) throw new StoreAdminError('PRINCIPAL_NOT_FOUND', 'no principal with that name');
     return row;
@@ -750,7 +731,7 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
       if (input.kind !== 'user' && input.kind !== 'service-account') {
         throw new StoreAdminError('INVALID_INPUT', 'kind must be user or service-account');
       }
-      const name = checkName(
+      const name = checkNewName(
         input.name,
         input.kind === 'user' ? 'a username' : 'a client id',
         MAX_NAME_LENGTH,
@@ -796,7 +777,7 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
       await adminStepLater(() => updatePasswordHash.run(hash, now(), row.id));
     },
     activateDevice(name, deviceName) {
-      const device = checkName(deviceName, 'a device name', MAX_DEVICE_NAME_LENGTH);
+      const device = checkNewName(deviceName, 'a device name', MAX_DEVICE_NAME_LENGTH);
       const id = userByName(name).id;
       const activate = db.transaction(() => {
         const row = selectById.get(id);
