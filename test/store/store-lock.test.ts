@@ -6,6 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
+import { createCspSimulator, CSP_MFA_PATH } from '../../src/backend/store/csp-simulator.js';
 import { createStoreBackend, type StoreLogger } from '../../src/backend/store/mfa-store.js';
 import { StoreAdminError, StoreOpenError } from '../../src/backend/store/store-errors.js';
 import { startGateway } from '../helpers/gateway.js';
@@ -193,6 +194,31 @@ describe('store calls while another connection holds the lock', () => {
       'MFA_ACTIVATION',
     ]);
     await store.close();
+  });
+
+  it('makes the CSP simulator answer 503 with Retry-After', async () => {
+    const storePath = path.join(await makeTempDir(), 'store.sqlite');
+    const store = await openTestStore({ path: storePath, lockWaitMs: 100 });
+    const { token } = await addUser(store);
+    const simulator = createCspSimulator({ store });
+    const url = await simulator.listen(0);
+    const lock = holdWriteLock(storePath);
+    try {
+      const response = await fetch(`${url}${CSP_MFA_PATH}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'csp-auth-token': token },
+        body: JSON.stringify({ password: PASSWORD, turnedOn: true }),
+      });
+      expect({ status: response.status, retryAfter: response.headers.get('retry-after') }).toEqual({
+        status: 503,
+        retryAfter: '1',
+      });
+      expect(await response.json()).toMatchObject({ errorCode: 'UPSTREAM_UNAVAILABLE' });
+    } finally {
+      lock.release();
+      await simulator.close();
+      await store.close();
+    }
   });
 
   it('refuses a synchronous admin step with STORE_LOCKED', async () => {
