@@ -46,7 +46,7 @@ export type StorePrincipalKind = 'user' | 'service-account';
 export interface StoreLogger {
   /** Unexpected faults, with their cause. */
   error(details: Record<string, unknown>, message: string): void;
-  /** The store locked by another connection for longer than `lockWaitMs` (sampled: at most one line per 10 s). */
+  /** Calls refused because another connection held the lock past `lockWaitMs`: one line per 10 s at most. */
   warn?(details: Record<string, unknown>, message: string): void;
   /** A call that met another connection's lock and waits for it (`storeLock: 'waiting'`). */
   debug?(details: Record<string, unknown>, message: string): void;
@@ -527,8 +527,9 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
 
   /**
    * Runs one contract call: every database step waits out another connection's lock on timers,
-   * within one `lockWaitMs` budget per call, and a lock that outlasts it answers `UPSTREAM_UNAVAILABLE`. Any
-   * other thrown fault becomes `UPSTREAM_UNAVAILABLE` (closed) or `UNEXPECTED`, logged with its cause.
+   * within one `lockWaitMs` budget per call, and a lock that outlasts it answers
+   * `UPSTREAM_UNAVAILABLE`. Any other thrown fault becomes `UPSTREAM_UNAVAILABLE` (closed) or
+   * `UNEXPECTED`, logged with its cause.
    */
   async function guarded<T>(
     requestId: string,
