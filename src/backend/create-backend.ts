@@ -21,7 +21,7 @@ export async function createBackend(config: Config, logger: Logger): Promise<Cre
   // Loaded only in store mode, so a CSP deployment never loads the native SQLite module.
   const { createStoreBackend } = await import('./store/mfa-store.js');
   const { seedDemoIfEmpty } = await import('./store/demo-seed.js');
-  const { StoreOpenError } = await import('./store/store-errors.js');
+  const { isStoreError } = await import('./store/store-errors.js');
   try {
     const store = await createStoreBackend({ path: config.backend.path, logger });
     const demo = await seedDemoIfEmpty(store);
@@ -32,7 +32,8 @@ export async function createBackend(config: Config, logger: Logger): Promise<Cre
       ...(demo ? { banner: (baseUrl: string) => demoBanner(baseUrl, store.path, demo) } : {}),
     };
   } catch (error) {
-    if (error instanceof StoreOpenError) {
+    // Seeding an empty store is an admin step too: a lock held by another process then is a StoreError.
+    if (isStoreError(error)) {
       return { ok: false, message: `Cannot open the embedded store (${error.code}): ${error.message}` };
     }
     throw error;

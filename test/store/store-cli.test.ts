@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import { classifyToken } from '../../src/auth/token-claims.js';
 import { createStoreBackend } from '../../src/backend/store/mfa-store.js';
 import { runCli, type CliIo } from '../../src/backend/store/store-cli.js';
@@ -182,6 +183,51 @@ describe('store CLI errors', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/\[INVALID_INPUT\]/u);
     expect(run.stderr).not.toContain('secret-');
+  });
+
+  it('exits 1 with one line naming INVALID_INPUT for a name with a bidi control or a zero-width character', async () => {
+    const store = await storeIn();
+    for (const name of ['alice\u202Emoc.elpmaxe@', 'ali\u200Bce@example.com']) {
+      const run = await cli(['add', name, '--store', store]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^error: .*\[INVALID_INPUT\]\n$/u);
+    }
+    expect((await cli(['list', '--store', store])).stdout).toBe('no principals\n');
+  });
+
+  it('shows hidden characters of a name an older version let in as escapes, in text and in JSON', async () => {
+    const store = await storeIn();
+    await cli(['add', 'ci-robot', '--service-account', '--store', store]);
+    const spoof = 'ci-robot\u202E';
+    const db = new Database(store);
+    db.prepare(
+      "INSERT INTO principals (id, kind, name, created_at, updated_at) VALUES ('legacy-id', 'service-account', ?, 0, 0)",
+    ).run(spoof);
+    db.close();
+    const text = await cli(['list', '--store', store]);
+    expect(text.stdout).toContain('ci-robot\\u202e');
+    expect(text.stdout).not.toContain('\u202E');
+    const json = await cli(['list', '--json', '--store', store]);
+    expect(json.stdout).not.toContain('\u202E');
+    // The escape is JSON's own: a program reading the output gets the stored name back exactly.
+    expect((JSON.parse(json.stdout) as { name: string }[]).map((record) => record.name)).toContain(spoof);
+  });
+
+  it('exits 1 with one line naming STORE_LOCKED while another process holds the lock, then works once it is released', async () => {
+    const store = await storeIn();
+    await cli(['add', 'ci-robot', '--service-account', '--store', store]);
+    const holder = new Database(store);
+    holder.exec('BEGIN IMMEDIATE');
+    let locked: Run;
+    try {
+      locked = await cli(['add', 'other-robot', '--service-account', '--store', store]);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toMatch(/^error: .*\[STORE_LOCKED\]\n$/u);
+    expect((await cli(['add', 'other-robot', '--service-account', '--store', store])).code).toBe(0);
   });
 
   it('exits 2 for a token lifetime that is not a positive number', async () => {

@@ -50,6 +50,85 @@ describe('store input validation', () => {
     expect(store.admin.countPrincipals()).toBe(before);
   });
 
+  // Each of these can make one name pass for another in the CLI, the audit trail or a log line.
+  it.each([
+    ['a right-to-left override (U+202E)', 'alice\u202Emoc.elpmaxe@'],
+    ['a left-to-right embedding (U+202A)', '\u202Aalice@example.com'],
+    ['a pop directional formatting (U+202C)', 'alice\u202C@example.com'],
+    ['a left-to-right isolate (U+2066)', 'alice\u2066@example.com'],
+    ['a pop directional isolate (U+2069)', 'alice\u2069@example.com'],
+    ['a left-to-right mark (U+200E)', 'alice\u200E@example.com'],
+    ['a right-to-left mark (U+200F)', 'alice\u200F@example.com'],
+    ['an Arabic letter mark (U+061C)', 'alice\u061C@example.com'],
+    ['a zero-width space (U+200B)', 'ali\u200Bce@example.com'],
+    ['a zero-width non-joiner (U+200C)', 'ali\u200Cce@example.com'],
+    ['a zero-width joiner (U+200D)', 'ali\u200Dce@example.com'],
+    ['a word joiner (U+2060)', 'ali\u2060ce@example.com'],
+    ['a byte order mark (U+FEFF)', 'ali\uFEFFce@example.com'],
+    ['a soft hyphen (U+00AD)', 'ali\u00ADce@example.com'],
+    ['a Mongolian vowel separator (U+180E)', 'ali\u180Ece@example.com'],
+    ['a tag character (U+E0041)', 'alice\u{E0041}@example.com'],
+    ['a Hangul filler (U+3164)', 'alice\u3164@example.com'],
+    ['a combining grapheme joiner (U+034F)', 'ali\u034Fce@example.com'],
+    ['a variation selector (U+FE0F)', 'alice\uFE0F@example.com'],
+    ['a no-break space (U+00A0)', 'alice\u00A0smith'],
+    ['a line separator (U+2028)', 'alice\u2028@example.com'],
+    ['a C1 control (U+0085)', 'alice\u0085@example.com'],
+    ['a private-use character (U+E000)', 'alice\uE000@example.com'],
+    ['a lone surrogate', 'alice\uD800@example.com'],
+    ['a leading combining mark', '\u0301alice@example.com'],
+  ])('refuses a name with %s with INVALID_INPUT and stores nothing', async (_label, name) => {
+    const before = store.admin.countPrincipals();
+    for (const kind of ['user', 'service-account'] as const) {
+      const password = kind === 'user' ? PASSWORD : undefined;
+      expect({
+        kind,
+        code: await adminCode(() => store.admin.addPrincipal({ kind, name, password })),
+      }).toEqual({
+        kind,
+        code: 'INVALID_INPUT',
+      });
+    }
+    expect(store.admin.countPrincipals()).toBe(before);
+  });
+
+  it('refuses a device name with a bidi control or a zero-width character', async () => {
+    const { name } = await addUser(store, { activated: false });
+    for (const device of ['Phone\u202E', 'Ph\u200Bone']) {
+      expect(await adminCode(() => store.admin.activateDevice(name, device))).toBe('INVALID_INPUT');
+    }
+    expect(store.admin.getPrincipal(name).mfa.activated).toBe(false);
+  });
+
+  it('makes the composed and decomposed spellings of a name one principal (NFC)', async () => {
+    const composed = 'j\u00f6rg.\u00c5se@example.com';
+    const decomposed = composed.normalize('NFD');
+    // U+212B ANGSTROM SIGN is canonically the same letter as U+00C5.
+    const angstrom = 'j\u00f6rg.\u212Bse@example.com';
+    expect(decomposed).not.toBe(composed);
+    const { token } = await addUser(store, { name: decomposed });
+    expect(store.admin.getPrincipal(composed).name).toBe(composed);
+    for (const spelling of [composed, angstrom]) {
+      expect(
+        await adminCode(() => store.admin.addPrincipal({ kind: 'user', name: spelling, password: PASSWORD })),
+      ).toBe('PRINCIPAL_EXISTS');
+    }
+    const status = await store.getMfaStatus(newCall(token));
+    expect(status).toMatchObject({ ok: true, value: { username: composed } });
+  });
+
+  it('still finds and removes a principal whose name an older version let in', async () => {
+    const legacy = 'admin\u200B';
+    const db = new Database(storePath);
+    db.prepare(
+      "INSERT INTO principals (id, kind, name, created_at, updated_at) VALUES ('legacy-id', 'service-account', ?, 0, 0)",
+    ).run(legacy);
+    db.close();
+    expect(store.admin.getPrincipal(legacy).name).toBe(legacy);
+    store.admin.removePrincipal(legacy);
+    expect(await adminCode(() => store.admin.getPrincipal(legacy))).toBe('PRINCIPAL_NOT_FOUND');
+  });
+
   it.each([
     ['an empty password', ''],
     ['an overlong password', 'x'.repeat(1025)],

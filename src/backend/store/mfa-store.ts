@@ -5,6 +5,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import {
   fail,
@@ -34,14 +35,21 @@ import {
   verifyPassword,
   type ScryptParams,
 } from './password-hash.js';
+import { checkNewName, lookupName, MAX_DEVICE_NAME_LENGTH, MAX_NAME_LENGTH } from './principal-name.js';
 import { StoreAdminError, StoreOpenError, type StoreErrorCode } from './store-errors.js';
+import { isLockContention, LockWait, StoreLockTimeout } from './store-lock.js';
 import { createStoreTokens, type StoreTokens, type TokenSubject } from './store-tokens.js';
 
 export type StorePrincipalKind = 'user' | 'service-account';
 
-/** The subset of a pino logger the store uses; it logs only unexpected faults, never a password or token. */
+/** The subset of a pino logger the store uses; it never logs a password or token. */
 export interface StoreLogger {
+  /** Unexpected faults, with their cause. */
   error(details: Record<string, unknown>, message: string): void;
+  /** Calls refused because another connection held the lock past `lockWaitMs`: one line per 10 s at most. */
+  warn?(details: Record<string, unknown>, message: string): void;
+  /** A call that met another connection's lock and waits for it (`storeLock: 'waiting'`). */
+  debug?(details: Record<string, unknown>, message: string): void;
 }
 
 export interface StoreOptions {
@@ -66,7 +74,18 @@ export interface StoreOptions {
    * of the same password skips scrypt. Defaults to 0 (off): turn it on for load tests, not for people.
    */
   readonly passwordCacheTtlMs?: number;
-  /** How long a write waits for another process's lock before `UPSTREAM_UNAVAILABLE`. Defaults to 5000. */
+  /**
+   * How long a call keeps retrying while another connection (a store command, a sqlite3 shell, a
+   * second gateway) holds a lock it needs, before it answers `UPSTREAM_UNAVAILABLE` (opening: throws
+   * `STORE_LOCKED`). The waiting happens on timers, so the process keeps serving. Defaults to 1000.
+   */
+  readonly lockWaitMs?: number;
+  /**
+   * SQLite's own busy timeout, which sleeps on the calling thread and so stops the whole process
+   * (every other request, /health) while it waits; every waiting request pays it on every retry.
+   * Defaults to 0: a server waits with `lockWaitMs` instead. The store CLI, which serves nobody
+   * else, sets it to wait in SQLite.
+   */
   readonly busyTimeoutMs?: number;
   /** `modifiedBy` of audit events written by admin operations. Defaults to `store-admin`. */
   readonly adminActor?: string;
@@ -146,26 +165,6 @@ interface AuditFilter {
   readonly eventIds: string | null;
 }
 
-const MAX_NAME_LENGTH = 256;
-const MAX_DEVICE_NAME_LENGTH = 128;
-// C0 and C1 controls (NUL included): they corrupt terminals and logs and are never part of a real name.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
-
-function checkName(value: unknown, what: string, maxLength: number): string {
-  if (typeof value !== 'string') throw new StoreAdminError('INVALID_INPUT', `${what} must be a string`);
-  const name = value.normalize('NFC');
-  if (name.length === 0 || name.length > maxLength) {
-    throw new StoreAdminError('INVALID_INPUT', `${what} must have 1 to ${maxLength} characters`);
-  }
-  if (CONTROL_CHARACTERS.test(name) || name.trim() !== name) {
-    throw new StoreAdminError(
-      'INVALID_INPUT',
-      `${what} must not contain control characters or surrounding spaces`,
-    );
-  }
-  return name;
-}
-
 function checkPassword(value: unknown): string {
   if (typeof value !== 'string' || !isHashablePassword(value)) {
     throw new StoreAdminError(
@@ -210,6 +209,14 @@ const sqliteCode = (error: unknown): string =>
 
 function openErrorFor(dbPath: string, error: unknown): StoreOpenError {
   if (error instanceof StoreOpenError) return error;
+  if (error instanceof StoreLockTimeout) {
+    return new StoreOpenError(
+      'STORE_LOCKED',
+      dbPath,
+      `the MFA store at ${dbPath} is locked by another process (a store command, a sqlite3 shell, a backup); try again once it lets go`,
+      { cause: error },
+    );
+  }
   const code = sqliteCode(error);
   const kind: StoreErrorCode =
     code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')
@@ -253,6 +260,35 @@ function probeWrite(db: Database.Database): void {
   }
 }
 
+/** Sets the connection up, checks and migrates the file, proves it writable; returns the org id. */
+function prepareDatabase(db: Database.Database, dbPath: string): string {
+  db.pragma('journal_mode = WAL');
+  // FULL: every committed audit event survives a power cut, not only a process crash.
+  db.pragma('synchronous = FULL');
+  db.pragma('trusted_schema = OFF');
+  // Reads every page once; the store is small, and a damaged file is better refused at start than mid-request.
+  const check = db.pragma('quick_check(1)', { simple: true });
+  if (check !== 'ok') {
+    throw new StoreOpenError(
+      'STORE_CORRUPT',
+      dbPath,
+      `the MFA store at ${dbPath} failed its integrity check`,
+    );
+  }
+  const migrated = migrate(db);
+  if (!migrated.ok) {
+    throw new StoreOpenError(
+      'STORE_SCHEMA_TOO_NEW',
+      dbPath,
+      `the MFA store at ${dbPath} has schema version ${migrated.found}; this program knows up to ${SCHEMA_VERSION}`,
+    );
+  }
+  probeWrite(db);
+  const org = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'org_id'").get();
+  if (!org) throw new StoreOpenError('STORE_CORRUPT', dbPath, `the MFA store at ${dbPath} has no org id`);
+  return org.value;
+}
+
 /** Opens (creating and migrating as needed) the store at `options.path`; throws `StoreOpenError` when it cannot. */
 export async function createStoreBackend(options: StoreOptions): Promise<StoreBackend> {
   const dbPath = path.resolve(options.path);
@@ -264,14 +300,15 @@ export async function createStoreBackend(options: StoreOptions): Promise<StoreBa
   const maxFailedAttempts = options.maxFailedAttempts ?? 5;
   const failedAttemptWindowMs = options.failedAttemptWindowMs ?? 900_000;
   const passwordCacheTtlMs = options.passwordCacheTtlMs ?? 0;
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const lockWaitMs = options.lockWaitMs ?? 1000;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 0;
   const adminActor = options.adminActor ?? 'store-admin';
   const logger = options.logger ?? noopLogger;
   const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
   if (
     !isCount(tokenTtlSeconds) ||
     tokenTtlSeconds === 0 ||
-    ![maxFailedAttempts, failedAttemptWindowMs, passwordCacheTtlMs, busyTimeoutMs].every(isCount)
+    ![maxFailedAttempts, failedAttemptWindowMs, passwordCacheTtlMs, lockWaitMs, busyTimeoutMs].every(isCount)
   ) {
     throw new RangeError(
       'createStoreBackend: durations and counts must be whole numbers, the token lifetime positive',
@@ -292,32 +329,10 @@ export async function createStoreBackend(options: StoreOptions): Promise<StoreBa
     } else {
       await prepareFile(dbPath);
     }
-    db = new Database(dbPath, { timeout: busyTimeoutMs });
-    db.pragma('journal_mode = WAL');
-    // FULL: every committed audit event survives a power cut, not only a process crash.
-    db.pragma('synchronous = FULL');
-    db.pragma('trusted_schema = OFF');
-    // Reads every page once; the store is small, and a damaged file is better refused at start than mid-request.
-    const check = db.pragma('quick_check(1)', { simple: true });
-    if (check !== 'ok') {
-      throw new StoreOpenError(
-        'STORE_CORRUPT',
-        dbPath,
-        `the MFA store at ${dbPath} failed its integrity check`,
-      );
-    }
-    const migrated = migrate(db);
-    if (!migrated.ok) {
-      throw new StoreOpenError(
-        'STORE_SCHEMA_TOO_NEW',
-        dbPath,
-        `the MFA store at ${dbPath} has schema version ${migrated.found}; this program knows up to ${SCHEMA_VERSION}`,
-      );
-    }
-    probeWrite(db);
-    const org = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'org_id'").get();
-    if (!org) throw new StoreOpenError('STORE_CORRUPT', dbPath, `the MFA store at ${dbPath} has no org id`);
-    orgId = org.value;
+    const opened = new Database(dbPath, { timeout: busyTimeoutMs });
+    db = opened;
+    // Each step is safe to repeat, so a lock held by another process is waited out from the top.
+    orgId = await new LockWait(lockWaitMs).run(() => prepareDatabase(opened, dbPath));
   } catch (error) {
     db?.close();
     throw openErrorFor(dbPath, error);
@@ -333,6 +348,7 @@ export async function createStoreBackend(options: StoreOptions): Promise<StoreBa
   return assembleStore(db, tokens, {
     dbPath,
     now,
+    lockWaitMs,
     scryptParams,
     maxFailedAttempts,
     failedAttemptWindowMs,
@@ -345,6 +361,7 @@ export async function createStoreBackend(options: StoreOptions): Promise<StoreBa
 interface AssembleSettings {
   readonly dbPath: string;
   readonly now: () => number;
+  readonly lockWaitMs: number;
   readonly scryptParams: ScryptParams;
   readonly maxFailedAttempts: number;
   readonly failedAttemptWindowMs: number;
@@ -353,6 +370,13 @@ interface AssembleSettings {
   readonly logger: StoreLogger;
 }
 
+/** Runs one synchronous database step, waiting out another connection's lock (see `guarded`). */
+type Locked = <R>(step: () => R) => Promise<R>;
+
+// What a lock refusal suggests: locks held by store commands last milliseconds; a shell's, who knows.
+const LOCKED_RETRY_AFTER_SECONDS = 1;
+const LOCK_REPORT_INTERVAL_MS = 10_000;
+
 type Authenticated =
   { readonly ok: true; readonly row: PrincipalRow } | { readonly ok: false; readonly failure: MfaFailure };
 
@@ -360,6 +384,7 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
   const {
     dbPath,
     now,
+    lockWaitMs,
     scryptParams,
     maxFailedAttempts,
     failedAttemptWindowMs,
@@ -467,7 +492,7 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
     return matches;
   }
 
-  async function authenticateRow(call: BackendCall): Promise<Authenticated> {
+  async function authenticateRow(call: BackendCall, locked: Locked): Promise<Authenticated> {
     const denied = (code: MfaFailureCode): Authenticated => ({
       ok: false,
       failure: failure(code, call.requestId),
@@ -475,25 +500,61 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
     if (typeof call.token !== 'string' || call.token.length === 0) return denied('UNAUTHENTICATED');
     const subject: TokenSubject | null = await tokens.verify(call.token);
     if (!subject) return denied('UNAUTHENTICATED');
-    const row = subject.kind === 'user' ? selectById.get(subject.id) : selectByName.get(subject.clientId);
+    const row = await locked(() =>
+      subject.kind === 'user' ? selectById.get(subject.id) : selectByName.get(subject.clientId),
+    );
     // CSP answers 404 "no user with given token exists" for a valid token whose principal is gone.
     if (!row || row.kind !== subject.kind) return denied('NOT_FOUND');
     if (row.kind === 'service-account') return denied('SERVICE_ACCOUNT_NOT_ALLOWED');
     return { ok: true, row };
   }
 
-  /** Turns a thrown fault into `UPSTREAM_UNAVAILABLE` (closed, locked) or `UNEXPECTED`, logged with its cause. */
+  let lockRefusals = 0;
+  let lastLockReportMs = Number.NEGATIVE_INFINITY;
+
+  function reportLocked(requestId: string, operation: string, waitedMs: number): void {
+    lockRefusals += 1;
+    const at = performance.now();
+    // A held lock refuses every call until it is released: one line per interval, with a count.
+    if (at - lastLockReportMs < LOCK_REPORT_INTERVAL_MS) return;
+    logger.warn?.(
+      { requestId, operation, storePath: dbPath, waitedMs, refusedCalls: lockRefusals, storeLock: 'held' },
+      'MFA store locked by another connection; answering UPSTREAM_UNAVAILABLE',
+    );
+    lockRefusals = 0;
+    lastLockReportMs = at;
+  }
+
+  /**
+   * Runs one contract call: every database step waits out another connection's lock on timers,
+   * within one `lockWaitMs` budget per call, and a lock that outlasts it answers
+   * `UPSTREAM_UNAVAILABLE`. Any other thrown fault becomes `UPSTREAM_UNAVAILABLE` (closed) or
+   * `UNEXPECTED`, logged with its cause.
+   */
   async function guarded<T>(
     requestId: string,
     operation: string,
-    work: () => Promise<Outcome<T>>,
+    work: (locked: Locked) => Promise<Outcome<T>>,
   ): Promise<Outcome<T>> {
+    const wait = new LockWait(lockWaitMs, {
+      isOpen: () => db.open,
+      onWait: () =>
+        logger.debug?.(
+          { requestId, operation, storeLock: 'waiting' },
+          'MFA store locked by another connection; waiting',
+        ),
+    });
     try {
       if (!db.open) return fail(failure('UPSTREAM_UNAVAILABLE', requestId));
-      return await work();
+      return await work((step) => wait.run(step));
     } catch (error) {
-      const code = sqliteCode(error);
-      const unavailable = !db.open || code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY');
+      if (error instanceof StoreLockTimeout && db.open) {
+        reportLocked(requestId, operation, error.waitedMs);
+        return fail(
+          failure('UPSTREAM_UNAVAILABLE', requestId, { retryAfterSeconds: LOCKED_RETRY_AFTER_SECONDS }),
+        );
+      }
+      const unavailable = !db.open || isLockContention(error);
       logger.error({ err: error, requestId, operation, storePath: dbPath }, 'MFA store operation failed');
       return fail(failure(unavailable ? 'UPSTREAM_UNAVAILABLE' : 'UNEXPECTED', requestId));
     }
@@ -532,8 +593,8 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
   );
 
   async function updateMfa(call: UpdateMfaCall): Promise<Outcome<MfaUpdateDto>> {
-    return guarded(call.requestId, 'updateMfa', async () => {
-      const auth = await authenticateRow(call);
+    return guarded(call.requestId, 'updateMfa', async (locked) => {
+      const auth = await authenticateRow(call, locked);
       if (!auth.ok) return fail(auth.failure);
       if (typeof call.password !== 'string' || call.password.length === 0) {
         return fail(failure('PASSWORD_REQUIRED', call.requestId));
@@ -541,19 +602,24 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
       let row = auth.row;
       // A password change between our check and the transaction makes the check stale: check again.
       for (let attempt = 0; attempt < 3; attempt += 1) {
-        const retryAfterSeconds = lockedFor(row.id);
+        const checked = row;
+        const retryAfterSeconds = await locked(() => lockedFor(checked.id));
         if (retryAfterSeconds !== null)
           return fail(failure('RATE_LIMITED', call.requestId, { retryAfterSeconds }));
-        const matches = await passwordMatches(row, call.password);
-        const decision = decideUpdate.immediate(
-          row.id,
-          row.password_hash,
-          matches,
-          call.turnedOn === true,
-          call.requestId,
+        const matches = await passwordMatches(checked, call.password);
+        // A lock that outlasts the wait answers UPSTREAM_UNAVAILABLE whether the password matched or
+        // not, and records nothing: the answer tells a guesser nothing.
+        const decision = await locked(() =>
+          decideUpdate.immediate(
+            checked.id,
+            checked.password_hash,
+            matches,
+            call.turnedOn === true,
+            call.requestId,
+          ),
         );
         if (decision !== 'hash-changed') return decision;
-        const reread = selectById.get(row.id);
+        const reread = await locked(() => selectById.get(checked.id));
         if (!reread) return fail(failure('NOT_FOUND', call.requestId));
         row = reread;
       }
@@ -562,8 +628,8 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
   }
 
   async function getMfaStatus(call: BackendCall): Promise<Outcome<MfaStatusDto>> {
-    return guarded(call.requestId, 'getMfaStatus', async () => {
-      const auth = await authenticateRow(call);
+    return guarded(call.requestId, 'getMfaStatus', async (locked) => {
+      const auth = await authenticateRow(call, locked);
       if (!auth.ok) return fail(auth.failure);
       const { row } = auth;
       return succeed({
@@ -576,8 +642,8 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
   }
 
   async function getMfaAudit(call: BackendCall, query: MfaAuditQuery): Promise<Outcome<MfaAuditPage>> {
-    return guarded(call.requestId, 'getMfaAudit', async () => {
-      const auth = await authenticateRow(call);
+    return guarded(call.requestId, 'getMfaAudit', async (locked) => {
+      const auth = await authenticateRow(call, locked);
       if (!auth.ok) return fail(auth.failure);
       const parsed = parseAuditQuery(query, now());
       // The reason travels as errorCode, as CSP's would, so the simulator can answer it and a client can read it.
@@ -595,7 +661,7 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
         total: countAudit.get(filter)?.n ?? 0,
         rows: pageAudit.all({ ...filter, limit: q.pageLimit, offset: q.pageStart - 1 }),
       }));
-      const { total, rows } = read();
+      const { total, rows } = await locked(read);
       return succeed({
         itemsPerPage: q.pageLimit,
         startIndex: q.pageStart,
@@ -606,8 +672,8 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
   }
 
   async function authenticate(call: BackendCall): Promise<Outcome<{ readonly username: string }>> {
-    return guarded(call.requestId, 'authenticate', async () => {
-      const auth = await authenticateRow(call);
+    return guarded(call.requestId, 'authenticate', async (locked) => {
+      const auth = await authenticateRow(call, locked);
       return auth.ok ? succeed({ username: auth.row.name }) : fail(auth.failure);
     });
   }
@@ -616,9 +682,39 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
     if (!db.open) throw new StoreAdminError('STORE_CLOSED', 'the MFA store is closed');
   };
 
+  const lockedOut = (): StoreAdminError =>
+    new StoreAdminError(
+      'STORE_LOCKED',
+      'the MFA store is locked by another process (a store command, a sqlite3 shell, a backup); try again once it lets go',
+    );
+
+  /**
+   * A synchronous admin step: SQLite's busy timeout is all the waiting it gets (the CLI sets one; a
+   * server runs admin steps only when it seeds an empty store at start).
+   */
+  function adminStep<R>(step: () => R): R {
+    try {
+      return step();
+    } catch (error) {
+      if (isLockContention(error)) throw lockedOut();
+      throw error;
+    }
+  }
+
+  /** An admin step of an asynchronous operation: waits out a lock on timers, like a contract call. */
+  async function adminStepLater<R>(step: () => R): Promise<R> {
+    try {
+      return await new LockWait(lockWaitMs, { isOpen: () => db.open }).run(step);
+    } catch (error) {
+      if (error instanceof StoreLockTimeout) throw lockedOut();
+      throw error;
+    }
+  }
+
   function rowByName(name: string): PrincipalRow {
     requireOpen();
-    const row = selectByName.get(checkName(name, 'a principal name', MAX_NAME_LENGTH));
+    const key = lookupName(name, 'a principal name', MAX_NAME_LENGTH);
+    const row = adminStep(() => selectByName.get(key));
     if (!row) throw new StoreAdminError('PRINCIPAL_NOT_FOUND', 'no principal with that name');
     return row;
   }
@@ -636,7 +732,7 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
       if (input.kind !== 'user' && input.kind !== 'service-account') {
         throw new StoreAdminError('INVALID_INPUT', 'kind must be user or service-account');
       }
-      const name = checkName(
+      const name = checkNewName(
         input.name,
         input.kind === 'user' ? 'a username' : 'a client id',
         MAX_NAME_LENGTH,
@@ -650,40 +746,41 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
       const id = randomUUID();
       const at = now();
       try {
-        insertPrincipal.run(id, input.kind, name, hash, at, at);
+        await adminStepLater(() => insertPrincipal.run(id, input.kind, name, hash, at, at));
       } catch (error) {
         if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') {
           throw new StoreAdminError('PRINCIPAL_EXISTS', 'a principal with that name exists');
         }
         throw error;
       }
-      return toRecord(selectById.get(id) as PrincipalRow);
+      return toRecord(adminStep(() => selectById.get(id)) as PrincipalRow);
     },
     listPrincipals() {
       requireOpen();
-      return selectAll.all().map(toRecord);
+      return adminStep(() => selectAll.all()).map(toRecord);
     },
     countPrincipals() {
       requireOpen();
-      return countAll.get()?.n ?? 0;
+      return adminStep(() => countAll.get()?.n ?? 0);
     },
     getPrincipal(name) {
       return toRecord(rowByName(name));
     },
     removePrincipal(name) {
-      deletePrincipal.run(rowByName(name).id);
+      const { id } = rowByName(name);
+      adminStep(() => deletePrincipal.run(id));
       verifiedPasswords.clear();
     },
     async setPassword(name, password) {
       const row = userByName(name);
       const hash = await hashPassword(checkPassword(password), scryptParams);
       requireOpen();
-      updatePasswordHash.run(hash, now(), row.id);
+      await adminStepLater(() => updatePasswordHash.run(hash, now(), row.id));
     },
     activateDevice(name, deviceName) {
-      const device = checkName(deviceName, 'a device name', MAX_DEVICE_NAME_LENGTH);
+      const device = checkNewName(deviceName, 'a device name', MAX_DEVICE_NAME_LENGTH);
       const id = userByName(name).id;
-      db.transaction(() => {
+      const activate = db.transaction(() => {
         const row = selectById.get(id);
         if (!row) throw new StoreAdminError('PRINCIPAL_NOT_FOUND', 'no principal with that name');
         if (row.mfa_activated === 1 && row.mfa_device_name === device) return;
@@ -694,19 +791,25 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
           device,
           adminActor,
         );
-      }).immediate();
-      return toRecord(selectById.get(id) as PrincipalRow);
+      });
+      return adminStep(() => {
+        activate.immediate();
+        return toRecord(selectById.get(id) as PrincipalRow);
+      });
     },
     deactivateDevice(name) {
       const id = userByName(name).id;
-      db.transaction(() => {
+      const deactivate = db.transaction(() => {
         const row = selectById.get(id);
         if (!row) throw new StoreAdminError('PRINCIPAL_NOT_FOUND', 'no principal with that name');
         if (row.mfa_turned_on === 1) recordEvent(row, 'MFA_DISABLE', row.mfa_device_name, adminActor);
         if (row.mfa_activated === 1) recordEvent(row, 'MFA_DEACTIVATION', row.mfa_device_name, adminActor);
         if (row.mfa_turned_on === 1 || row.mfa_activated === 1) updateMfaState.run(0, 0, null, now(), row.id);
-      }).immediate();
-      return toRecord(selectById.get(id) as PrincipalRow);
+      });
+      return adminStep(() => {
+        deactivate.immediate();
+        return toRecord(selectById.get(id) as PrincipalRow);
+      });
     },
     async mintToken(name, mintOptions) {
       const row = rowByName(name);
@@ -726,10 +829,10 @@ function assembleStore(db: Database.Database, tokens: StoreTokens, settings: Ass
       const limit = readOptions?.limit ?? 100;
       if (!Number.isSafeInteger(limit) || limit < 1)
         throw new StoreAdminError('INVALID_INPUT', 'limit must be positive');
-      const rows =
-        readOptions?.name === undefined
-          ? recentAudit.all(limit)
-          : recentAuditOf.all(rowByName(readOptions.name).id, limit);
+      const id = readOptions?.name === undefined ? undefined : rowByName(readOptions.name).id;
+      const rows = adminStep(() =>
+        id === undefined ? recentAudit.all(limit) : recentAuditOf.all(id, limit),
+      );
       return rows.map(toAuditDto);
     },
   };

@@ -5,9 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createStoreBackend, type PrincipalRecord, type StoreBackend } from './mfa-store.js';
+import { showName, toTerminalJson } from './principal-name.js';
 import { isStoreError } from './store-errors.js';
 
 export const DEFAULT_STORE_PATH = './data/mfa-store.sqlite';
+
+/**
+ * How long a command waits for another process's lock on the store before it gives up with
+ * STORE_LOCKED. A command serves nobody else, so it simply lets SQLite wait on its thread.
+ */
+export const CLI_LOCK_WAIT_MS = 2000;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -59,8 +66,8 @@ function describe(record: PrincipalRecord): string {
       ? '-'
       : `${record.mfa.activated ? 'activated' : 'no device'}, ${record.mfa.turnedOn ? 'on' : 'off'}`;
   const device =
-    record.mfa.deviceName === undefined ? '' : `  device=${JSON.stringify(record.mfa.deviceName)}`;
-  return `${record.kind.padEnd(15)}  ${record.name}  mfa: ${mfa}${device}`;
+    record.mfa.deviceName === undefined ? '' : `  device=${showName(JSON.stringify(record.mfa.deviceName))}`;
+  return `${record.kind.padEnd(15)}  ${showName(record.name)}  mfa: ${mfa}${device}`;
 }
 
 function positiveInt(
@@ -100,7 +107,7 @@ const COMMANDS: Record<string, Command> = {
     positionals: { min: 0, max: 0 },
     async run(store, _args, values, io) {
       const records = store.admin.listPrincipals();
-      if (values.json === true) io.stdout(`${JSON.stringify(records, null, 2)}\n`);
+      if (values.json === true) io.stdout(`${toTerminalJson(records)}\n`);
       else if (records.length === 0) io.stdout('no principals\n');
       else io.stdout(records.map((record) => `${describe(record)}\n`).join(''));
     },
@@ -112,7 +119,7 @@ const COMMANDS: Record<string, Command> = {
     positionals: { min: 1, max: 1 },
     async run(store, [name = ''], _values, io) {
       store.admin.removePrincipal(name);
-      io.stdout(`removed ${name}\n`);
+      io.stdout(`removed ${showName(name)}\n`);
     },
   },
   'set-password': {
@@ -124,7 +131,7 @@ const COMMANDS: Record<string, Command> = {
       store.admin.getPrincipal(name);
       const { password, generated } = await passwordFrom(values, io);
       await store.admin.setPassword(name, password);
-      io.stdout(`password set for ${name}\n`);
+      io.stdout(`password set for ${showName(name)}\n`);
       if (generated) io.stdout(`password: ${password}\n`);
     },
   },
@@ -163,7 +170,7 @@ const COMMANDS: Record<string, Command> = {
     async run(store, [name], values, io) {
       const events = store.admin.readAudit({ name, limit: positiveInt(values.limit, '--limit') ?? 50 });
       if (values.json === true) {
-        io.stdout(`${JSON.stringify(events, null, 2)}\n`);
+        io.stdout(`${toTerminalJson(events)}\n`);
         return;
       }
       if (events.length === 0) io.stdout('no audit events\n');
@@ -171,9 +178,9 @@ const COMMANDS: Record<string, Command> = {
         const device =
           event.details.deviceName === undefined
             ? ''
-            : `  device=${JSON.stringify(event.details.deviceName)}`;
+            : `  device=${showName(JSON.stringify(event.details.deviceName))}`;
         io.stdout(
-          `${new Date(event.eventDate).toISOString()}  ${event.action.padEnd(26)}  ${event.username}  by ${event.modifiedBy}${device}\n`,
+          `${new Date(event.eventDate).toISOString()}  ${event.action.padEnd(26)}  ${showName(event.username ?? '')}  by ${showName(event.modifiedBy ?? '')}${device}\n`,
         );
       }
     },
@@ -234,7 +241,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     typeof values.store === 'string' ? values.store : (io.env.MFA_STORE_PATH ?? DEFAULT_STORE_PATH);
   let store: StoreBackend | undefined;
   try {
-    store = await createStoreBackend({ path: storePath });
+    store = await createStoreBackend({
+      path: storePath,
+      busyTimeoutMs: CLI_LOCK_WAIT_MS,
+      lockWaitMs: CLI_LOCK_WAIT_MS,
+    });
     await command.run(store, positionals, values, io);
     return EXIT_OK;
   } catch (error) {

@@ -14,6 +14,8 @@ export type StoreErrorCode =
   | 'STORE_SCHEMA_TOO_NEW'
   /** The token signing key next to the database cannot be read or is not a key. */
   | 'STORE_KEY_INVALID'
+  /** Another process (a store command, a sqlite3 shell, a backup) held the lock for longer than we wait. */
+  | 'STORE_LOCKED'
   /** The store was already closed. */
   | 'STORE_CLOSED'
   | 'PRINCIPAL_EXISTS'
