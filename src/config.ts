@@ -3,7 +3,9 @@
  * (through the `env` argument main.ts passes in); defaults live here and nowhere else.
  */
 import path from 'node:path';
-import { type ServiceAccountRule } from './auth/token-claims.js';
+
+/** `strict`: no username, acct or domain, and a cid/azp. `vmware`: VMware's own rule, no username and a cid/azp. */
+export type ServiceAccountRule = 'strict' | 'vmware';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 

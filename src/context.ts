@@ -1,14 +1,17 @@
-/** The per-request context: who calls (token, claims), the request id, the backend and the request's loaders. */
-import { classifyToken, type ServiceAccountRule, type TokenIdentity } from './auth/token-claims.js';
+/**
+ * The per-request context, established once per request: who calls (the caller, from the token), the
+ * request id, the client's cancellation, the backend stack and the request's loaders.
+ */
+import { identifyCaller, type Caller } from './auth/caller.js';
 import { extractToken, type HeaderSource } from './auth/request-token.js';
+import { type ServiceAccountRule } from './auth/token-claims.js';
 import { type BackendCall, type MfaBackend } from './backend/mfa-backend.js';
 import { createMfaStatusLoader, type MfaStatusLoader } from './mfa/mfa-status.loader.js';
 
 export interface MfaContext {
   readonly requestId: string;
   /** Null when the request carries no usable token. */
-  readonly token: string | null;
-  readonly identity: TokenIdentity;
+  readonly caller: Caller | null;
   readonly backend: MfaBackend;
   /** Aborted when the client goes away; passed to every backend call. */
   readonly signal: AbortSignal;
@@ -17,7 +20,7 @@ export interface MfaContext {
    * context with Object.assign, which would run a getter for every request.
    */
   mfaStatusLoader(): MfaStatusLoader;
-  /** The call shape every backend method takes; throws if there is no token (resolvers check first). */
+  /** The call every backend method takes, carrying the one caller of the request; throws without one (resolvers check first). */
   backendCall(): BackendCall;
 }
 
@@ -31,20 +34,17 @@ export interface ContextOptions {
   readonly acceptBearer: boolean;
 }
 
-const NO_CLAIMS: TokenIdentity = { kind: 'unknown', claims: null };
-
 export function createContext(options: ContextOptions): MfaContext {
   const token = extractToken(options.headers, { acceptBearer: options.acceptBearer });
-  const identity = token ? classifyToken(token, options.serviceAccountRule) : NO_CLAIMS;
+  const caller = token ? identifyCaller(token, options.serviceAccountRule) : null;
   let loader: MfaStatusLoader | undefined;
   const backendCall = (): BackendCall => {
-    if (!token) throw new Error('backendCall() needs a token; check ctx.token before calling the backend');
-    return { token, requestId: options.requestId, signal: options.signal };
+    if (!caller) throw new Error('backendCall() needs a caller; check ctx.caller before calling the backend');
+    return { token: caller.token, caller, requestId: options.requestId, signal: options.signal };
   };
   return {
     requestId: options.requestId,
-    token,
-    identity,
+    caller,
     backend: options.backend,
     signal: options.signal,
     backendCall,

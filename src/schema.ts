@@ -8,6 +8,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { executeSync, parse, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, createResolversMap } from 'type-graphql';
 import { applyAccessPolicy } from './auth/permissions.js';
+import { serviceAccountRefusal } from './mfa/mfa-error.mapper.js';
 import { MfaResolver } from './mfa/mfa.resolver.js';
 import { MfaStatusResolver } from './mfa/mfa-status.resolver.js';
 
@@ -40,7 +41,7 @@ export function buildMfaSchema(options: MfaSchemaOptions = {}): MfaSchema {
     resolvers: createResolversMap(typeGraphqlSchema) as never,
   });
   return {
-    schema: applyAccessPolicy(subgraph, { serviceSdl: options.serviceSdl ?? false }),
+    schema: applyAccessPolicy(subgraph, { serviceSdl: options.serviceSdl ?? false, serviceAccountRefusal }),
     sdl: serviceSdlOf(subgraph),
   };
 }

@@ -17,13 +17,12 @@ import { createLandingPagePlugin } from './plugins/landing-page.plugin.js';
 import { createErrorMasking } from './plugins/error-masking.plugin.js';
 import { buildMfaSchema } from './schema.js';
 import { createQueryLimits } from './security/query-limits.js';
-import { capConnections } from './security/connection-cap.js';
-import { createCors } from './security/cors.js';
-import { hardenBackend } from './security/harden-backend.js';
+import { capConnections } from './http/connection-cap.js';
+import { createCors } from './http/cors.js';
 import { collectSchemaNames } from './security/schema-names.js';
 import { loadTrustedDocuments } from './security/trusted-documents.js';
 import { type SettingsPage } from './http/settings-page.route.js';
-import { sendJson } from './send-json.js';
+import { sendJson } from './http/send-json.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -63,7 +62,7 @@ class RequestBodyError extends Error {
 
 export function createServer(options: ServerOptions): MfaServer {
   const { config, logger } = options;
-  const backend = hardenBackend(options.backend, config.security, logger);
+  const { backend } = options;
   const { schema } = buildMfaSchema({ serviceSdl: config.security.serviceSdl });
   const masking = createErrorMasking(logger, { schemaNames: collectSchemaNames(schema) });
   const limits = createQueryLimits(config.security.queryLimits);

@@ -5,26 +5,18 @@
 import { GraphQLError, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { applyMiddleware, type IMiddleware } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
-import { type MfaContext } from '../context.js';
-import { type MfaFailureCode } from '../backend/mfa-backend.js';
-import {
-  MY_MFA_AUDIT_LOG_CODES,
-  MY_MFA_CODES,
-  toMfaErrorMember,
-  UPDATE_MY_MFA_CODES,
-} from '../mfa/mfa-error.mapper.js';
+import { type PrincipalKind } from './token-claims.js';
+
+/** What the policy reads of the request's context. */
+interface PolicyContext {
+  readonly requestId: string;
+  readonly caller: { readonly kind: PrincipalKind } | null;
+}
 
 /** User accounts yes, service accounts no (CSP's policy for the MFA paths). Opaque tokens go on to CSP. */
-export const isNotServiceAccount = rule({ cache: 'contextual' })(
-  (_parent: unknown, _args: unknown, ctx: MfaContext) => ctx.identity.kind !== 'service-account',
+const isNotServiceAccount = rule({ cache: 'contextual' })(
+  (_parent: unknown, _args: unknown, ctx: PolicyContext) => ctx.caller?.kind !== 'service-account',
 );
-
-/** Root fields refused to service accounts, with the union their refusal must fit. */
-const USER_ONLY_FIELDS: Readonly<Record<string, ReadonlySet<MfaFailureCode>>> = {
-  updateMyMfa: UPDATE_MY_MFA_CODES,
-  myMfa: MY_MFA_CODES,
-  myMfaAuditLog: MY_MFA_AUDIT_LOG_CODES,
-};
 
 type RuleMap = Record<string, typeof allow | typeof deny | typeof isNotServiceAccount>;
 
@@ -34,6 +26,11 @@ export interface AccessPolicyOptions {
    * follows introspection unless FEDERATION_SDL says otherwise. Defaults to false.
    */
   readonly serviceSdl?: boolean;
+  /**
+   * The field's answer when a service account is refused, e.g. its union's error member; undefined
+   * for a field that has none (then a FORBIDDEN error). Defaults to none.
+   */
+  readonly serviceAccountRefusal?: (fieldName: string, requestId: string) => unknown;
 }
 
 function policyRules(options: AccessPolicyOptions): Record<string, RuleMap> {
@@ -66,22 +63,17 @@ function policyFor(schema: GraphQLSchema, options: AccessPolicyOptions): Record<
 }
 
 /**
- * A refused service account gets its union member as data; anything else refused is a FORBIDDEN error.
- * Shield passes what this returns through as the field's value.
+ * A refused service account gets the answer the schema gives it (a union member, as data); anything
+ * else refused is a FORBIDDEN error. Shield passes what this returns through as the field's value.
  */
-function refusal(
-  _err: unknown,
-  _parent: unknown,
-  _args: unknown,
-  ctx: MfaContext,
-  info: GraphQLResolveInfo,
-): Error {
-  const codes = USER_ONLY_FIELDS[info.fieldName];
-  if (codes && ctx.identity.kind === 'service-account') {
-    const member = toMfaErrorMember({ code: 'SERVICE_ACCOUNT_NOT_ALLOWED', requestId: ctx.requestId }, codes);
-    return member as unknown as Error;
-  }
-  return new GraphQLError('Not authorised.', { extensions: { code: 'FORBIDDEN' } });
+function refusalFor(options: AccessPolicyOptions) {
+  return (_err: unknown, _parent: unknown, _args: unknown, ctx: PolicyContext, info: GraphQLResolveInfo) => {
+    const answer =
+      ctx.caller?.kind === 'service-account'
+        ? options.serviceAccountRefusal?.(info.fieldName, ctx.requestId)
+        : undefined;
+    return answer ?? new GraphQLError('Not authorised.', { extensions: { code: 'FORBIDDEN' } });
+  };
 }
 
 /** Wraps the schema's root fields in the policy. Leaf fields carry no rule, so they are left unwrapped. */
@@ -90,7 +82,7 @@ export function applyAccessPolicy(schema: GraphQLSchema, options: AccessPolicyOp
   const generator = shield(policy, {
     allowExternalErrors: true,
     fallbackRule: allow,
-    fallbackError: refusal as never,
+    fallbackError: refusalFor(options) as never,
   });
   const middleware = generator.generate(schema) as Record<string, IMiddleware>;
   const rootOnly = Object.fromEntries(Object.keys(policy).map((name) => [name, middleware[name]]));

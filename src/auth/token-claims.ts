@@ -2,11 +2,11 @@
  * Reads the claims of a CSP access token without verifying it (CSP, or the store, stays the authority)
  * and tells a user from a service account (client-credentials app).
  */
+import { type ServiceAccountRule } from '../config.js';
+
+export type { ServiceAccountRule };
 
 export type PrincipalKind = 'user' | 'service-account' | 'unknown';
-
-/** `strict`: no username, acct or domain, and a cid/azp. `vmware`: VMware's own rule, no username and a cid/azp. */
-export type ServiceAccountRule = 'strict' | 'vmware';
 
 export interface TokenClaims {
   readonly sub?: string;

@@ -1,7 +1,15 @@
-/** Picks the backend from the configuration: CSP when CSP_BASE_URL is set, otherwise the embedded store. */
-import { type Config } from '../config.js';
+/**
+ * The backend stack, assembled in one place and read top to bottom: the base backend the configuration
+ * picks (CSP when CSP_BASE_URL is set, otherwise the embedded store), then the guards around it.
+ */
+import { createTokenVerifier } from '../auth/token-verifier.js';
+import { type Config, type SecurityConfig } from '../config.js';
 import { type Logger } from '../logger.js';
 import { createCspMfaClient } from './csp/csp-mfa.client.js';
+import { createAttemptLimiter } from './guards/attempt-limiter.js';
+import { createBruteForceGuard } from './guards/brute-force.guard.js';
+import { createSecretScrubbingGuard } from './guards/secret-scrubbing.guard.js';
+import { createTokenVerificationGuard } from './guards/token-verification.guard.js';
 import { type MfaBackend } from './mfa-backend.js';
 
 export type CreatedBackend =
@@ -13,7 +21,32 @@ export type CreatedBackend =
     }
   | { readonly ok: false; readonly message: string };
 
+/** The configured backend inside its guards: what the server calls. */
 export async function createBackend(config: Config, logger: Logger): Promise<CreatedBackend> {
+  const created = await openBaseBackend(config, logger);
+  return created.ok
+    ? { ...created, backend: guardBackend(created.backend, config.security, logger) }
+    : created;
+}
+
+/**
+ * The guards, outermost first: local token verification (optional; once per request) → brute-force
+ * guard → secret scrubbing → the backend. Each states only what it changes (guards/decorate.ts).
+ */
+export function guardBackend(backend: MfaBackend, security: SecurityConfig, logger: Logger): MfaBackend {
+  const scrubbed = createSecretScrubbingGuard(backend);
+  const limiter = createAttemptLimiter({ ...security.bruteForce, logger });
+  const guarded = createBruteForceGuard(scrubbed, limiter, logger, {
+    maxAttempts: security.bruteForce.maxAttempts,
+    // Verification runs before the brute-force guard, so with it on, a token's `sub` is the caller's own.
+    identityVerified: security.tokenVerification !== undefined,
+  });
+  if (!security.tokenVerification) return guarded;
+  const verifier = createTokenVerifier({ ...security.tokenVerification, logger });
+  return createTokenVerificationGuard(guarded, verifier, logger);
+}
+
+async function openBaseBackend(config: Config, logger: Logger): Promise<CreatedBackend> {
   if (config.backend.kind === 'csp') {
     const { baseUrl, timeoutMs } = config.backend;
     return { ok: true, backend: createCspMfaClient({ baseUrl, timeoutMs, logger }) };

@@ -2,6 +2,7 @@
  * The seam the design card names: "the upstream PATCH endpoint, or a pluggable store".
  * Every backend answers with an `Outcome`: expected answers are data, only bugs throw.
  */
+import { type Caller } from '../auth/caller.js';
 
 /** Every kind of failure a backend can report; the GraphQL `MfaErrorCode` enum has one value per kind. */
 export const MFA_FAILURE_CODES = [
@@ -54,6 +55,11 @@ export interface MfaUpdateDto {
 /** What every backend call carries: the caller's token, our request id, and the client's cancellation. */
 export interface BackendCall {
   readonly token: string;
+  /**
+   * Who calls, as the gateway established it once for the request (claims read, keys hashed). The
+   * gateway's guards use it; a backend may ignore it. Absent when a backend is called directly.
+   */
+  readonly caller?: Caller;
   readonly requestId: string;
   readonly signal?: AbortSignal;
 }

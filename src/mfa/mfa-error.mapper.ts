@@ -136,3 +136,16 @@ export const MY_MFA_AUDIT_LOG_CODES: ReadonlySet<MfaFailureCode> = new Set<MfaFa
   'UPSTREAM_UNAVAILABLE',
   'UNEXPECTED',
 ]);
+
+/** Each root field's union, by field name: what a refusal decided outside the resolver must fit. */
+const CODES_BY_ROOT_FIELD: Readonly<Record<string, ReadonlySet<MfaFailureCode>>> = {
+  updateMyMfa: UPDATE_MY_MFA_CODES,
+  myMfa: MY_MFA_CODES,
+  myMfaAuditLog: MY_MFA_AUDIT_LOG_CODES,
+};
+
+/** The member a service account refused by the access policy gets, or undefined for other fields. */
+export function serviceAccountRefusal(fieldName: string, requestId: string): MfaError | undefined {
+  const codes = CODES_BY_ROOT_FIELD[fieldName];
+  return codes && toMfaErrorMember({ code: 'SERVICE_ACCOUNT_NOT_ALLOWED', requestId }, codes);
+}

@@ -25,7 +25,7 @@ export class MfaResolver {
     @Arg('input', () => UpdateMyMfaInput) input: UpdateMyMfaInput,
     @Ctx() ctx: MfaContext,
   ): Promise<typeof UpdateMyMfaResult> {
-    if (!ctx.token) return localFailure('UNAUTHENTICATED', ctx, UPDATE_MY_MFA_CODES);
+    if (!ctx.caller) return localFailure('UNAUTHENTICATED', ctx, UPDATE_MY_MFA_CODES);
     if (input.password.length === 0) return localFailure('PASSWORD_REQUIRED', ctx, UPDATE_MY_MFA_CODES);
     const outcome = await ctx.backend.updateMfa({
       ...ctx.backendCall(),
@@ -41,7 +41,7 @@ export class MfaResolver {
       "The calling user's MFA status (CSP `GET /csp/gateway/iam/vmwid/api/principal/mfa/status`). The caller is identified by the `csp-auth-token` header.",
   })
   async myMfa(@Ctx() ctx: MfaContext): Promise<typeof MyMfaResult> {
-    if (!ctx.token) return localFailure('UNAUTHENTICATED', ctx, MY_MFA_CODES);
+    if (!ctx.caller) return localFailure('UNAUTHENTICATED', ctx, MY_MFA_CODES);
     const outcome = await ctx.mfaStatusLoader().load(SELF);
     if (!outcome.ok) return toMfaErrorMember(outcome.failure, MY_MFA_CODES);
     // CSP documents every status field as optional; an absent `turnedOn` means MFA is not enforced.
@@ -56,7 +56,7 @@ export class MfaResolver {
     @Arg('input', () => MfaAuditLogInput) input: MfaAuditLogInput,
     @Ctx() ctx: MfaContext,
   ): Promise<typeof MyMfaAuditLogResult> {
-    if (!ctx.token) return localFailure('UNAUTHENTICATED', ctx, MY_MFA_AUDIT_LOG_CODES);
+    if (!ctx.caller) return localFailure('UNAUTHENTICATED', ctx, MY_MFA_AUDIT_LOG_CODES);
     const problem = localAuditProblem(input);
     if (problem) return localFailure('INVALID_REQUEST', ctx, MY_MFA_AUDIT_LOG_CODES, problem);
     const outcome = await ctx.backend.getMfaAudit(ctx.backendCall(), {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fail, succeed, type MfaBackend, type MfaFailure } from '../../src/backend/mfa-backend.js';
-import { createSecretScrubbingBackend } from '../../src/security/secret-scrubbing-backend.js';
+import { createSecretScrubbingGuard } from '../../src/backend/guards/secret-scrubbing.guard.js';
 
 /** A backend that answers whatever the test says: the decorator's input, not a mocked upstream. */
 function answering(failure: Omit<MfaFailure, 'code'>): MfaBackend {
@@ -39,7 +39,7 @@ const call = (password: string) => ({
 
 describe('secret scrubbing', () => {
   it('keeps identifiers that merely contain a one-letter password', async () => {
-    const backend = createSecretScrubbingBackend(
+    const backend = createSecretScrubbingGuard(
       answering({ requestId: 'csp-req-1', cspErrorCode: '420.100' }),
     );
     const outcome = await backend.updateMfa(call('p'));
@@ -52,19 +52,19 @@ describe('secret scrubbing', () => {
     ['a short password as a part of an id', 'req-p4ss-1', 'p4ss'],
     ['the token', 'x-tok-abcdefghijkl', 'whatever-long-pw'],
   ])('drops %s, putting our request id in its place', async (_name, echoed, password) => {
-    const backend = createSecretScrubbingBackend(answering({ requestId: echoed, errorCode: echoed }));
+    const backend = createSecretScrubbingGuard(answering({ requestId: echoed, errorCode: echoed }));
     const outcome = await backend.updateMfa(call(password));
     expect(!outcome.ok && outcome.failure).toEqual({ code: 'CONFLICT', requestId: 'ours-1' });
   });
 
   it('drops a status field that echoes the token', async () => {
-    const backend = createSecretScrubbingBackend(answering({ requestId: 'tok-abcdefghijkl' }));
+    const backend = createSecretScrubbingGuard(answering({ requestId: 'tok-abcdefghijkl' }));
     const outcome = await backend.getMfaStatus(call('x'));
     expect(outcome).toEqual({ ok: true, value: { deviceName: 'Pixel 9' } });
   });
 
   it('drops audit strings that echo the token, and an event whose id echoes it', async () => {
-    const backend = createSecretScrubbingBackend(answering({ requestId: 'tok-abcdefghijkl' }));
+    const backend = createSecretScrubbingGuard(answering({ requestId: 'tok-abcdefghijkl' }));
     const outcome = await backend.getMfaAudit(call('x'), { startDate: 0, endDate: 1 });
     expect(outcome).toEqual({
       ok: true,
@@ -80,7 +80,7 @@ describe('secret scrubbing', () => {
   });
 
   it('keeps audit strings that carry no secret', async () => {
-    const backend = createSecretScrubbingBackend(answering({ requestId: 'admin@example.com' }));
+    const backend = createSecretScrubbingGuard(answering({ requestId: 'admin@example.com' }));
     const outcome = await backend.getMfaAudit(call('x'), { startDate: 0, endDate: 1 });
     expect(outcome.ok && outcome.value.results).toHaveLength(2);
     expect(outcome.ok && outcome.value.results[0]).toMatchObject({

@@ -6,7 +6,7 @@ import { startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { fakeJwt, MY_MFA, UPDATE_MY_MFA } from '../helpers/operations.js';
 import { loadConfig } from '../../src/config.js';
-import { createTokenVerifier } from '../../src/security/token-verifier.js';
+import { createTokenVerifier } from '../../src/auth/token-verifier.js';
 
 const ISSUER = 'https://gaz.csp-vidm-prod.example';
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { canonicalToken } from '../../src/auth/canonical-token.js';
-import { principalKey, tokenKey } from '../../src/security/principal-key.js';
+import { identifyCaller } from '../../src/auth/caller.js';
 import { fakeJwt } from '../helpers/operations.js';
+
+const tokenKey = (token: string) => identifyCaller(token, 'strict').tokenKey;
+const principalKey = (token: string) => identifyCaller(token, 'strict').principalKey;
 
 const [header, payload] = fakeJwt({ sub: 'vmwareid:canon' }).split('.');
 // 'signature!' is 10 bytes: 14 characters, the last one carrying 4 unused bits.

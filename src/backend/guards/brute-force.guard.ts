@@ -1,5 +1,5 @@
 /**
- * The brute-force guard, as a decorator of the backend seam: answered wrong passwords are counted per
+ * The brute-force guard, around the backend: answered wrong passwords are counted per
  * principal, and once a principal's budget is spent its updates are answered RATE_LIMITED locally,
  * without reaching the backend, until the window passes. Reads (status, audit log) take no password,
  * so they are not guarded.
@@ -9,16 +9,17 @@
  * a token it accepted. The in-flight cap is a separate counter, keyed on the token itself unless the
  * token's claims were verified before the guard (CSP_JWKS_URL), so a forged `sub` holds only its own slots.
  */
+import { identifyCaller } from '../../auth/caller.js';
+import { type Logger } from '../../logger.js';
 import {
   fail,
   type MfaBackend,
   type MfaUpdateDto,
   type Outcome,
   type UpdateMfaCall,
-} from '../backend/mfa-backend.js';
-import { type Logger } from '../logger.js';
+} from '../mfa-backend.js';
 import { type AttemptLimiter } from './attempt-limiter.js';
-import { principalKey, tokenKey } from './principal-key.js';
+import { decorate } from './decorate.js';
 
 export interface GuardOptions {
   /** Answered wrong passwords allowed per principal per window (the limiter's window). */
@@ -31,7 +32,7 @@ export interface GuardOptions {
 
 type Refusal = 'locked' | 'busy';
 
-export function createGuardedBackend(
+export function createBruteForceGuard(
   backend: MfaBackend,
   limiter: AttemptLimiter,
   logger: Logger,
@@ -47,7 +48,8 @@ export function createGuardedBackend(
     );
 
   async function updateMfa(call: UpdateMfaCall): Promise<Outcome<MfaUpdateDto>> {
-    const principal = principalKey(call.token);
+    // The keys are the gateway's, made once per request; a direct caller of the stack gets them made here.
+    const { principalKey: principal, tokenKey } = call.caller ?? identifyCaller(call.token, 'strict');
     const spent = await limiter.failures(principal);
     if (spent.count >= maxAttempts) {
       logRefusal('locked', call.requestId);
@@ -57,7 +59,7 @@ export function createGuardedBackend(
         retryAfterSeconds: spent.retryAfterSeconds,
       });
     }
-    const flightKey = identityVerified ? principal : tokenKey(call.token);
+    const flightKey = identityVerified ? principal : tokenKey;
     const inFlight = await limiter.enter(flightKey);
     let outcome: Outcome<MfaUpdateDto> | undefined;
     try {
@@ -78,17 +80,13 @@ export function createGuardedBackend(
     }
   }
 
-  return {
-    kind: backend.kind,
+  return decorate(backend, {
     updateMfa,
-    getMfaStatus: (call) => backend.getMfaStatus(call),
-    getMfaAudit: (call, query) => backend.getMfaAudit(call, query),
-    isReady: () => backend.isReady(),
     close: async () => {
       await limiter.close();
       await backend.close();
     },
-  };
+  });
 }
 
 /**

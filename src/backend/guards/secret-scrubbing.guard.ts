@@ -1,5 +1,5 @@
 /**
- * A decorator that drops any field of a backend's answer that carries the caller's token or password.
+ * A guard that drops any field of a backend's answer that carries the caller's token or password.
  * The CSP mapper already keeps only short identifiers from error bodies, but an upstream (or a proxy)
  * that echoes the request can put a secret into exactly those identifiers or into the status fields.
  */
@@ -13,7 +13,8 @@ import {
   type MfaStatusDto,
   type Outcome,
   type UpdateMfaCall,
-} from '../backend/mfa-backend.js';
+} from '../mfa-backend.js';
+import { decorate } from './decorate.js';
 
 /** Shorter fragments are too likely to be innocent (a 4-digit code inside a password). */
 const MIN_FRAGMENT = 8;
@@ -75,9 +76,8 @@ function scrubOutcome<T>(outcome: Outcome<T>, call: BackendCall, secrets: readon
   return outcome.ok ? outcome : { ok: false, failure: scrubFailure(outcome.failure, call, secrets) };
 }
 
-export function createSecretScrubbingBackend(backend: MfaBackend): MfaBackend {
-  return {
-    kind: backend.kind,
+export function createSecretScrubbingGuard(backend: MfaBackend): MfaBackend {
+  return decorate(backend, {
     async updateMfa(call: UpdateMfaCall) {
       return scrubOutcome(await backend.updateMfa(call), call, [call.token, call.password]);
     },
@@ -91,7 +91,5 @@ export function createSecretScrubbingBackend(backend: MfaBackend): MfaBackend {
       if (!outcome.ok) return scrubOutcome(outcome, call, [call.token]);
       return { ok: true, value: scrubAuditPage(outcome.value, [call.token]) };
     },
-    isReady: () => backend.isReady(),
-    close: () => backend.close(),
-  };
+  });
 }

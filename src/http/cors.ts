@@ -4,7 +4,7 @@
  * Apollo's CSRF prevention stays on, so a cross-site "simple" request cannot run an operation anyway.
  */
 import { type IncomingMessage, type ServerResponse } from 'node:http';
-import { sendJson } from '../send-json.js';
+import { sendJson } from './send-json.js';
 
 /** Headers a browser client may send: the token headers, our request id, Apollo's preflight markers. */
 const ALLOWED_HEADERS = [
