@@ -16,12 +16,14 @@ import { type Logger } from './logger.js';
 import { createLandingPagePlugin } from './plugins/landing-page.plugin.js';
 import { createErrorMasking } from './plugins/error-masking.plugin.js';
 import { buildMfaSchema } from './schema.js';
-import { createQueryLimits } from './security/query-limits.js';
+import { createQueryLimits } from './plugins/query-limits.plugin.js';
 import { capConnections } from './http/connection-cap.js';
 import { createCors } from './http/cors.js';
 import { collectSchemaNames } from './security/schema-names.js';
-import { loadTrustedDocuments } from './security/trusted-documents.js';
+import { loadTrustedDocuments } from './http/trusted-documents.js';
 import { type SettingsPage } from './http/settings-page.route.js';
+import { readJsonBody, RequestBodyError } from './http/request-body.js';
+import { parseTarget } from './http/request-target.js';
 import { sendJson } from './http/send-json.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -49,16 +51,6 @@ export interface MfaServer {
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const KNOWN_ROUTES = new Set(['/', GRAPHQL_PATH, '/health', '/ready']);
-
-class RequestBodyError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function createServer(options: ServerOptions): MfaServer {
   const { config, logger } = options;
@@ -281,79 +273,4 @@ export function createServer(options: ServerOptions): MfaServer {
       };
     },
   };
-}
-
-/**
- * The path and query of a request target. The usual origin-form ('/graphql?…') is split by hand;
- * anything else (absolute-form, odd targets) goes through the URL parser, and null means no URL at all.
- */
-function parseTarget(target: string): { pathname: string; search: string } | null {
-  if (target.startsWith('/') && !target.startsWith('//')) {
-    const q = target.indexOf('?');
-    return q === -1
-      ? { pathname: target, search: '' }
-      : { pathname: target.slice(0, q), search: target.slice(q) };
-  }
-  if (!URL.canParse(target, 'http://localhost')) return null;
-  const { pathname, search } = new URL(target, 'http://localhost');
-  return { pathname, search };
-}
-
-/** The body as text, refusing more than `limit` bytes. Events, not `for await`: it is on every request's path. */
-function readText(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        req.resume();
-        reject(
-          new RequestBodyError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`),
-        );
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(
-        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'),
-      );
-    };
-    // The client went away mid-body ('aborted', ECONNRESET): its fault, not a server error (fuzz find).
-    const onGone = () => {
-      cleanup();
-      reject(new RequestBodyError(400, 'BAD_REQUEST', 'The request body ended before its declared length.'));
-    };
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onGone);
-      req.off('aborted', onGone);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onGone);
-    req.on('aborted', onGone);
-  });
-}
-
-/** Reads at most `limit` bytes; parses JSON bodies. Other content types go to Apollo as-is (it answers 4xx). */
-async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    throw new RequestBodyError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`);
-  }
-  const text = await readText(req, limit);
-  const contentType = req.headers['content-type'] ?? '';
-  if (!/^application\/(?:graphql-response\+)?json\b/i.test(contentType)) return text;
-  if (text.trim() === '') throw new RequestBodyError(400, 'BAD_REQUEST', 'The request body is empty.');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new RequestBodyError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
-  }
 }
