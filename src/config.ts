@@ -3,6 +3,7 @@
  * (through the `env` argument main.ts passes in); defaults live here and nowhere else.
  */
 import path from 'node:path';
+import { parseWholeNumber } from './whole-number.js';
 
 /** `strict`: no username, acct or domain, and a cid/azp. `vmware`: VMware's own rule, no username and a cid/azp. */
 export type ServiceAccountRule = 'strict' | 'vmware';
@@ -338,8 +339,8 @@ function parseFlags(argv: readonly string[], errors: string[]): Partial<Record<S
 }
 
 function parseInteger(raw: string, name: string, min: number, max: number, errors: string[]): number {
-  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
+  const value = parseWholeNumber(raw);
+  if (value === undefined || value < min || value > max) {
     errors.push(`${name} must be a whole number from ${min} to ${max}, got '${raw}'.`);
     return min;
   }

@@ -3,6 +3,7 @@
  * operator opts in. A router that propagates its own identity provider's bearer token to every subgraph
  * would otherwise have that token forwarded to CSP, a third party that has no business seeing it.
  */
+import { MAX_TOKEN_LENGTH } from './token-claims.js';
 
 export interface HeaderSource {
   get(name: string): string | undefined;
@@ -13,7 +14,6 @@ export interface TokenSourceOptions {
   readonly acceptBearer?: boolean;
 }
 
-const MAX_TOKEN_LENGTH = 16_384;
 /** Visible ASCII only: anything else cannot be a CSP token and must never be forwarded as a header. */
 const TOKEN_SHAPE = /^[\x21-\x7e]+$/;
 const BEARER = /^bearer\s+(\S+)\s*$/i;

@@ -27,7 +27,8 @@ export interface TokenIdentity {
   readonly claims: TokenClaims | null;
 }
 
-const MAX_TOKEN_LENGTH = 16_384;
+/** Longer than any CSP token; anything longer is not read, decoded or forwarded. */
+export const MAX_TOKEN_LENGTH = 16_384;
 
 /** Decodes the middle part of a JWT; any token that does not look like one is opaque (null). */
 export function decodeJwtClaims(token: string): TokenClaims | null {

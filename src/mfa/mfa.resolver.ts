@@ -1,4 +1,5 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { CSP_MFA_AUDIT_PATH, CSP_MFA_PATH, CSP_MFA_STATUS_PATH } from '../backend/csp/csp-paths.js';
 import { type MfaFailureCode } from '../backend/mfa-backend.js';
 import { type MfaContext } from '../context.js';
 import { localAuditProblem, MfaAuditLogInput } from './mfa-audit-log.input.js';
@@ -18,8 +19,7 @@ import { UpdateMyMfaInput } from './update-my-mfa.input.js';
 @Resolver()
 export class MfaResolver {
   @Mutation(() => UpdateMyMfaResult, {
-    description:
-      "Turns the calling user's MFA on or off (CSP `PATCH /csp/gateway/iam/vmwid/api/principal/mfa`). The caller is identified by the `csp-auth-token` header. Never retried by the gateway: a retried wrong password counts against the user's lockout.",
+    description: `Turns the calling user's MFA on or off (CSP \`PATCH ${CSP_MFA_PATH}\`). The caller is identified by the \`csp-auth-token\` header. Never retried by the gateway: a retried wrong password counts against the user's lockout.`,
   })
   async updateMyMfa(
     @Arg('input', () => UpdateMyMfaInput) input: UpdateMyMfaInput,
@@ -37,8 +37,7 @@ export class MfaResolver {
   }
 
   @Query(() => MyMfaResult, {
-    description:
-      "The calling user's MFA status (CSP `GET /csp/gateway/iam/vmwid/api/principal/mfa/status`). The caller is identified by the `csp-auth-token` header.",
+    description: `The calling user's MFA status (CSP \`GET ${CSP_MFA_STATUS_PATH}\`). The caller is identified by the \`csp-auth-token\` header.`,
   })
   async myMfa(@Ctx() ctx: MfaContext): Promise<typeof MyMfaResult> {
     if (!ctx.caller) return localFailure('UNAUTHENTICATED', ctx, MY_MFA_CODES);
@@ -49,8 +48,7 @@ export class MfaResolver {
   }
 
   @Query(() => MyMfaAuditLogResult, {
-    description:
-      "One page of the calling user's MFA audit log, newest first (CSP `POST /csp/gateway/iam/vmwid/api/principal/mfa/audit`). The caller is identified by the `csp-auth-token` header. A query that is invalid on its face (end before start, more than 20 event ids or device names, a negative page value) is refused without a call.",
+    description: `One page of the calling user's MFA audit log, newest first (CSP \`POST ${CSP_MFA_AUDIT_PATH}\`). The caller is identified by the \`csp-auth-token\` header. A query that is invalid on its face (end before start, more than 20 event ids or device names, a negative page value) is refused without a call.`,
   })
   async myMfaAuditLog(
     @Arg('input', () => MfaAuditLogInput) input: MfaAuditLogInput,

@@ -4,10 +4,13 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import {
+  CSP_MFA_AUDIT_PATH as AUDIT_PATH,
+  CSP_MFA_PATH as PATCH_PATH,
+  CSP_MFA_STATUS_PATH as STATUS_PATH,
+} from '../../src/backend/csp/csp-paths.js';
 
-export const PATCH_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa';
-export const STATUS_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa/status';
-export const AUDIT_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa/audit';
+export { AUDIT_PATH, PATCH_PATH, STATUS_PATH };
 
 export interface RecordedRequest {
   readonly method: string;

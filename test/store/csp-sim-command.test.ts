@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { runCspSimulatorCommand, type SimulatorCommandIo } from '../../src/backend/store/csp-sim-command.js';
-import { CSP_MFA_PATH, CSP_MFA_STATUS_PATH } from '../../src/backend/store/csp-simulator.js';
+import { CSP_MFA_PATH, CSP_MFA_STATUS_PATH } from '../../src/backend/csp/csp-paths.js';
 import { createStoreBackend } from '../../src/backend/store/mfa-store.js';
 import { DEMO_USERNAME, seedDemoIfEmpty } from '../../src/backend/store/demo-seed.js';
 import { makeTempDir, newCall, openTestStore, removeTempDirs } from './store-fixtures.js';

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CSP_MFA_AUDIT_PATH, CSP_MFA_PATH, CSP_MFA_STATUS_PATH } from '../../src/backend/csp/csp-paths.js';
 import {
   createCspSimulator,
-  CSP_MFA_AUDIT_PATH,
-  CSP_MFA_PATH,
-  CSP_MFA_STATUS_PATH,
   type CspSimulator,
   type SimulatedFault,
 } from '../../src/backend/store/csp-simulator.js';

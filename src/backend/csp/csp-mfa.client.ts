@@ -17,11 +17,13 @@ import {
   type Outcome,
   type UpdateMfaCall,
 } from '../mfa-backend.js';
+import { CSP_MFA_AUDIT_PATH, CSP_MFA_PATH, CSP_MFA_STATUS_PATH } from './csp-paths.js';
 import { mapAuditAnswer, mapStatusAnswer, mapUpdateAnswer, type CspAnswer } from './csp-response.mapper.js';
 
-export const CSP_MFA_PATH = 'csp/gateway/iam/vmwid/api/principal/mfa';
-export const CSP_MFA_STATUS_PATH = `${CSP_MFA_PATH}/status`;
-export const CSP_MFA_AUDIT_PATH = `${CSP_MFA_PATH}/audit`;
+// got's prefixUrl (the base URL, which may carry a proxy's path prefix) takes paths without a leading slash.
+const UPDATE_PATH = CSP_MFA_PATH.slice(1);
+const STATUS_PATH = CSP_MFA_STATUS_PATH.slice(1);
+const AUDIT_PATH = CSP_MFA_AUDIT_PATH.slice(1);
 
 export interface CspClientOptions {
   /** CSP base URL ending in '/', e.g. https://console.cloud.vmware.com/. */
@@ -132,19 +134,19 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
 
     async updateMfa(call: UpdateMfaCall): Promise<Outcome<MfaUpdateDto>> {
       const answer = await send(
-        { method: 'PATCH', path: CSP_MFA_PATH, json: { password: call.password, turnedOn: call.turnedOn } },
+        { method: 'PATCH', path: UPDATE_PATH, json: { password: call.password, turnedOn: call.turnedOn } },
         call,
       );
       return isAnswer(answer) ? withRequestId(mapUpdateAnswer(answer, call.turnedOn), call) : answer;
     },
 
     async getMfaStatus(call: BackendCall): Promise<Outcome<MfaStatusDto>> {
-      const answer = await send({ method: 'GET', path: CSP_MFA_STATUS_PATH }, call);
+      const answer = await send({ method: 'GET', path: STATUS_PATH }, call);
       return isAnswer(answer) ? withRequestId(mapStatusAnswer(answer), call) : answer;
     },
 
     async getMfaAudit(call: BackendCall, query: MfaAuditQuery): Promise<Outcome<MfaAuditPage>> {
-      const answer = await send({ method: 'POST', path: CSP_MFA_AUDIT_PATH, json: auditBodyOf(query) }, call);
+      const answer = await send({ method: 'POST', path: AUDIT_PATH, json: auditBodyOf(query) }, call);
       return isAnswer(answer) ? withRequestId(mapAuditAnswer(answer), call) : answer;
     },
 

@@ -7,6 +7,7 @@ import { createCspSimulator } from './csp-simulator.js';
 import { seedDemoIfEmpty } from './demo-seed.js';
 import { createStoreBackend, type StoreBackend } from './mfa-store.js';
 import { isStoreError } from './store-errors.js';
+import { parseWholeNumber } from '../../whole-number.js';
 
 export const DEFAULT_SIMULATOR_STORE_PATH = './data/csp-sim.sqlite';
 export const DEFAULT_SIMULATOR_PORT = 4100;
@@ -46,9 +47,8 @@ function wholeNumber(
   max = Number.MAX_SAFE_INTEGER,
 ): number {
   if (value === undefined) return fallback;
-  const n = /^\d+$/u.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n > max)
-    throw new RangeError(`${flag} must be a whole number from 0 to ${max}`);
+  const n = parseWholeNumber(value);
+  if (n === undefined || n > max) throw new RangeError(`${flag} must be a whole number from 0 to ${max}`);
   return n;
 }
 

@@ -9,9 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { MfaAuditQuery, MfaFailure, MfaFailureCode, Outcome } from '../mfa-backend.js';
 import type { StoreBackend } from './mfa-store.js';
 
-export const CSP_MFA_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa';
-export const CSP_MFA_STATUS_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa/status';
-export const CSP_MFA_AUDIT_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa/audit';
+import { CSP_MFA_AUDIT_PATH, CSP_MFA_PATH, CSP_MFA_STATUS_PATH } from '../csp/csp-paths.js';
 /** Module 420, "IAM VMwareID", is the service behind these paths (inferred from CSP's error codes). */
 export const CSP_MFA_MODULE_CODE = 420;
 

@@ -11,9 +11,6 @@ export {
 export { seedDemoIfEmpty, DEMO_DEVICE_NAME, DEMO_USERNAME, type DemoCredentials } from './demo-seed.js';
 export {
   createCspSimulator,
-  CSP_MFA_AUDIT_PATH,
-  CSP_MFA_PATH,
-  CSP_MFA_STATUS_PATH,
   type CspErrorBody,
   type CspSimulator,
   type CspSimulatorOptions,

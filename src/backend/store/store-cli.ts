@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createStoreBackend, type PrincipalRecord, type StoreBackend } from './mfa-store.js';
 import { showName, toTerminalJson } from './principal-name.js';
 import { isStoreError } from './store-errors.js';
+import { parseWholeNumber } from '../../whole-number.js';
 
 export const DEFAULT_STORE_PATH = './data/mfa-store.sqlite';
 
@@ -75,8 +76,8 @@ function positiveInt(
   flag: string,
 ): number | undefined {
   if (value === undefined) return undefined;
-  const n = typeof value === 'string' && /^\d+$/u.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number`);
+  const n = typeof value === 'string' ? parseWholeNumber(value) : undefined;
+  if (n === undefined || n < 1) throw new UsageError(`${flag} must be a positive whole number`);
   return n;
 }
 
