@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SETTINGS } from '../src/config.js';
+import { describeSetting, SETTINGS } from '../src/config.js';
 import { DocsError, syncDocs, type DocSetting } from './docs-blocks.js';
 
 const { values } = parseArgs({
@@ -17,7 +17,10 @@ const { values } = parseArgs({
 const root = path.resolve(values.root ?? fileURLToPath(new URL('../..', import.meta.url)));
 const check = values.check === true;
 // Typed, not cast: a setting that stops fitting the table's shape fails the build here.
-const settings: readonly DocSetting[] = Object.values(SETTINGS);
+const settings: readonly DocSetting[] = Object.values(SETTINGS).map((s) => ({
+  ...s,
+  help: describeSetting(s),
+}));
 
 try {
   const report = await syncDocs(

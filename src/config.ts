@@ -100,6 +100,13 @@ interface Setting {
   readonly flag: string;
   readonly help: string;
   readonly fallback?: string;
+  /** Whole-number settings: the accepted range, inclusive; checked by loadConfig and shown by --help. */
+  readonly range?: readonly [min: number, max: number];
+}
+
+/** A setting's help text with its range, as --help and the docs show it. */
+export function describeSetting(setting: Setting): string {
+  return setting.range ? `${setting.help} Range: ${setting.range[0]}..${setting.range[1]}.` : setting.help;
 }
 
 /** Every setting, in --help order. Flags win over environment variables. */
@@ -120,6 +127,7 @@ export const SETTINGS = {
     flag: '--port',
     help: 'TCP port to listen on (0 picks a free one).',
     fallback: '4000',
+    range: [0, 65_535],
   },
   host: {
     env: 'HOST',
@@ -130,8 +138,9 @@ export const SETTINGS = {
   timeoutMs: {
     env: 'CSP_TIMEOUT_MS',
     flag: '--timeout-ms',
-    help: 'Upper bound for one upstream call to CSP, in milliseconds (100..120000).',
+    help: 'Upper bound for one upstream call to CSP, in milliseconds.',
     fallback: '5000',
+    range: [100, 120_000],
   },
   logLevel: {
     env: 'LOG_LEVEL',
@@ -150,41 +159,48 @@ export const SETTINGS = {
     flag: '--max-body-bytes',
     help: 'Largest accepted request body in bytes.',
     fallback: '65536',
+    range: [1_024, 10_485_760],
   },
   headersTimeoutMs: {
     env: 'HEADERS_TIMEOUT_MS',
     flag: '--headers-timeout-ms',
-    help: 'Time a client has to send the headers of a request, in milliseconds (100..600000); then 408 and the connection closes.',
+    help: 'Time a client has to send the headers of a request, in milliseconds; then 408 and the connection closes.',
     fallback: '10000',
+    range: [100, 600_000],
   },
   requestTimeoutMs: {
     env: 'REQUEST_TIMEOUT_MS',
     flag: '--request-timeout-ms',
-    help: 'Time a client has to send a whole request, body included, in milliseconds (100..600000, at least HEADERS_TIMEOUT_MS); then 408 and the connection closes.',
+    help: 'Time a client has to send a whole request, body included, in milliseconds (at least HEADERS_TIMEOUT_MS); then 408 and the connection closes.',
     fallback: '30000',
+    range: [100, 600_000],
   },
   keepAliveTimeoutMs: {
     env: 'KEEP_ALIVE_TIMEOUT_MS',
     flag: '--keep-alive-timeout-ms',
-    help: "How long an idle keep-alive connection stays open, in milliseconds (100..600000). Behind a load balancer, set it above the balancer's idle timeout.",
+    help: "How long an idle keep-alive connection stays open, in milliseconds. Behind a load balancer, set it above the balancer's idle timeout.",
     fallback: '5000',
+    range: [100, 600_000],
   },
   maxConnections: {
     env: 'MAX_CONNECTIONS',
     flag: '--max-connections',
-    help: 'Open client connections at most (1..1000000). At the cap a new connection replaces the oldest one that is not being answered; it is closed only when every connection is being answered.',
+    help: 'Open client connections at most. At the cap a new connection replaces the oldest one that is not being answered; it is closed only when every connection is being answered.',
     fallback: '500',
+    range: [1, 1_000_000],
   },
   shutdownGraceMs: {
     env: 'SHUTDOWN_GRACE_MS',
     flag: '--shutdown-grace-ms',
-    help: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish, in milliseconds (0..600000); then their connections are closed.',
+    help: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish, in milliseconds; then their connections are closed.',
     fallback: '10000',
+    range: [0, 600_000],
   },
   shutdownTimeoutMs: {
     env: 'SHUTDOWN_TIMEOUT_MS',
     flag: '--shutdown-timeout-ms',
-    help: 'Hard bound on the whole shutdown, in milliseconds (more than SHUTDOWN_GRACE_MS, at most 660000); past it the process exits 1. Default: SHUTDOWN_GRACE_MS + 5000.',
+    help: 'Hard bound on the whole shutdown, in milliseconds (more than SHUTDOWN_GRACE_MS); past it the process exits 1. Default: SHUTDOWN_GRACE_MS + 5000.',
+    range: [100, 660_000],
   },
   nodeEnv: {
     env: 'NODE_ENV',
@@ -218,42 +234,49 @@ export const SETTINGS = {
     flag: '--query-max-depth',
     help: 'Deepest field nesting of an operation (introspection of __schema excepted).',
     fallback: '6',
+    range: [2, 100],
   },
   maxAliases: {
     env: 'QUERY_MAX_ALIASES',
     flag: '--query-max-aliases',
     help: 'Most aliases in an operation (aliases are the only way to repeat updateMyMfa in one request).',
     fallback: '5',
+    range: [0, 1_000],
   },
   maxDirectives: {
     env: 'QUERY_MAX_DIRECTIVES',
     flag: '--query-max-directives',
     help: 'Most directives in an operation.',
     fallback: '10',
+    range: [0, 1_000],
   },
   maxTokens: {
     env: 'QUERY_MAX_TOKENS',
     flag: '--query-max-tokens',
     help: "Most lexical tokens in a document (the Sandbox's introspection query needs about 300).",
     fallback: '1000',
+    range: [50, 100_000],
   },
   maxCost: {
     env: 'QUERY_MAX_COST',
     flag: '--query-max-cost',
     help: 'Highest graphql-armor cost of an operation (the largest legitimate one costs under 100).',
     fallback: '1000',
+    range: [10, 1_000_000],
   },
   bruteForceAttempts: {
     env: 'BRUTE_FORCE_MAX_ATTEMPTS',
     flag: '--brute-force-max-attempts',
     help: 'Wrong passwords allowed per user per window; then updateMyMfa answers MfaRateLimitedError without calling CSP.',
     fallback: '5',
+    range: [1, 1_000],
   },
   bruteForceWindowSeconds: {
     env: 'BRUTE_FORCE_WINDOW_SECONDS',
     flag: '--brute-force-window-seconds',
     help: 'Length of the brute-force window, in seconds.',
     fallback: '900',
+    range: [1, 86_400],
   },
   rateLimitRedisUrl: {
     env: 'RATE_LIMIT_REDIS_URL',
@@ -278,8 +301,9 @@ export const SETTINGS = {
   jwksFailureCooldownMs: {
     env: 'CSP_JWKS_FAILURE_COOLDOWN_MS',
     flag: '--csp-jwks-failure-cooldown-ms',
-    help: 'With CSP_JWKS_URL: after a failed key-set fetch, calls needing the key set answer MfaUpstreamUnavailableError at once, without a new fetch, for this long (100..600000).',
+    help: 'With CSP_JWKS_URL: after a failed key-set fetch, calls needing the key set answer MfaUpstreamUnavailableError at once, without a new fetch, for this long.',
     fallback: '10000',
+    range: [100, 600_000],
   },
   trustedDocuments: {
     env: 'TRUSTED_DOCUMENTS',
@@ -294,6 +318,9 @@ export const SETTINGS = {
 } as const satisfies Record<string, Setting>;
 
 type SettingName = keyof typeof SETTINGS;
+type WholeNumberSetting = {
+  [K in SettingName]: (typeof SETTINGS)[K] extends { range: readonly [number, number] } ? K : never;
+}[SettingName];
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -305,7 +332,7 @@ export const HELP_TEXT = [
   'Settings (flag, or environment variable; flags win):',
   ...Object.values(SETTINGS).flatMap((s: Setting) => [
     `  ${s.flag.padEnd(26)} ${s.env}${s.fallback === undefined ? '' : ` (default: ${s.fallback})`}`,
-    `  ${''.padEnd(26)} ${s.help}`,
+    `  ${''.padEnd(26)} ${describeSetting(s)}`,
   ]),
   `  ${'--help'.padEnd(26)} Print this text and exit.`,
   '',
@@ -336,6 +363,16 @@ function parseFlags(argv: readonly string[], errors: string[]): Partial<Record<S
     else values[name] = value;
   }
   return values;
+}
+
+/** A whole-number setting, checked against its range in SETTINGS; a bad value is reported under its variable's name. */
+function readWholeNumber(
+  name: WholeNumberSetting,
+  read: (name: SettingName) => string | undefined,
+  errors: string[],
+): number {
+  const { env, range } = SETTINGS[name];
+  return parseInteger(read(name) ?? '', env, range[0], range[1], errors);
 }
 
 function parseInteger(raw: string, name: string, min: number, max: number, errors: string[]): number {
@@ -391,7 +428,7 @@ export function loadConfig(
     return raw === undefined || raw.trim() === '' ? setting.fallback : raw.trim();
   };
 
-  const port = parseInteger(read('port') ?? '', 'PORT', 0, 65_535, errors);
+  const port = readWholeNumber('port', read, errors);
   const host = read('host') ?? '';
   if (!/^[A-Za-z0-9.:_-]+$/.test(host)) errors.push(`HOST must be a host name or IP address, got '${host}'.`);
 
@@ -405,23 +442,17 @@ export function loadConfig(
     errors.push(`SERVICE_ACCOUNT_RULE must be 'strict' or 'vmware', got '${rule}'.`);
   }
 
-  const timeoutMs = parseInteger(read('timeoutMs') ?? '', 'CSP_TIMEOUT_MS', 100, 120_000, errors);
-  const maxBodyBytes = parseInteger(read('maxBodyBytes') ?? '', 'MAX_BODY_BYTES', 1_024, 10_485_760, errors);
+  const timeoutMs = readWholeNumber('timeoutMs', read, errors);
+  const maxBodyBytes = readWholeNumber('maxBodyBytes', read, errors);
 
   const http = readHttpLimits(read, errors);
   const errorsBeforeShutdown = errors.length;
-  const shutdownGraceMs = parseInteger(
-    read('shutdownGraceMs') ?? '',
-    'SHUTDOWN_GRACE_MS',
-    0,
-    600_000,
-    errors,
-  );
+  const shutdownGraceMs = readWholeNumber('shutdownGraceMs', read, errors);
   const rawShutdownTimeout = read('shutdownTimeoutMs');
   const shutdownTimeoutMs =
     rawShutdownTimeout === undefined
       ? shutdownGraceMs + 5_000
-      : parseInteger(rawShutdownTimeout, 'SHUTDOWN_TIMEOUT_MS', 100, 660_000, errors);
+      : readWholeNumber('shutdownTimeoutMs', read, errors);
   // Compared only when both parsed: one bad value, one message.
   if (errors.length === errorsBeforeShutdown && shutdownTimeoutMs <= shutdownGraceMs) {
     errors.push(
@@ -466,11 +497,10 @@ export function loadConfig(
 }
 
 function readHttpLimits(read: (name: SettingName) => string | undefined, errors: string[]): HttpLimits {
-  const int = (name: SettingName, label: string, min: number, max: number) =>
-    parseInteger(read(name) ?? '', label, min, max, errors);
+  const int = (name: WholeNumberSetting) => readWholeNumber(name, read, errors);
   const errorsBefore = errors.length;
-  const headersTimeoutMs = int('headersTimeoutMs', 'HEADERS_TIMEOUT_MS', 100, 600_000);
-  const requestTimeoutMs = int('requestTimeoutMs', 'REQUEST_TIMEOUT_MS', 100, 600_000);
+  const headersTimeoutMs = int('headersTimeoutMs');
+  const requestTimeoutMs = int('requestTimeoutMs');
   // node:http refuses a headers timeout longer than the request timeout.
   if (errors.length === errorsBefore && headersTimeoutMs > requestTimeoutMs) {
     errors.push(
@@ -480,8 +510,8 @@ function readHttpLimits(read: (name: SettingName) => string | undefined, errors:
   return {
     headersTimeoutMs,
     requestTimeoutMs,
-    keepAliveTimeoutMs: int('keepAliveTimeoutMs', 'KEEP_ALIVE_TIMEOUT_MS', 100, 600_000),
-    maxConnections: int('maxConnections', 'MAX_CONNECTIONS', 1, 1_000_000),
+    keepAliveTimeoutMs: int('keepAliveTimeoutMs'),
+    maxConnections: int('maxConnections'),
   };
 }
 
@@ -534,8 +564,7 @@ function readSecurity(
   backend: BackendConfig | undefined,
   errors: string[],
 ): SecurityConfig {
-  const int = (name: SettingName, label: string, min: number, max: number) =>
-    parseInteger(read(name) ?? '', label, min, max, errors);
+  const int = (name: WholeNumberSetting) => readWholeNumber(name, read, errors);
   const rawIntrospection = read('introspection');
   const rawRedis = read('rateLimitRedisUrl');
   const redisUrl =
@@ -559,15 +588,15 @@ function readSecurity(
       errors,
     ),
     queryLimits: {
-      maxDepth: int('maxDepth', 'QUERY_MAX_DEPTH', 2, 100),
-      maxAliases: int('maxAliases', 'QUERY_MAX_ALIASES', 0, 1_000),
-      maxDirectives: int('maxDirectives', 'QUERY_MAX_DIRECTIVES', 0, 1_000),
-      maxTokens: int('maxTokens', 'QUERY_MAX_TOKENS', 50, 100_000),
-      maxCost: int('maxCost', 'QUERY_MAX_COST', 10, 1_000_000),
+      maxDepth: int('maxDepth'),
+      maxAliases: int('maxAliases'),
+      maxDirectives: int('maxDirectives'),
+      maxTokens: int('maxTokens'),
+      maxCost: int('maxCost'),
     },
     bruteForce: {
-      maxAttempts: int('bruteForceAttempts', 'BRUTE_FORCE_MAX_ATTEMPTS', 1, 1_000),
-      windowSeconds: int('bruteForceWindowSeconds', 'BRUTE_FORCE_WINDOW_SECONDS', 1, 86_400),
+      maxAttempts: int('bruteForceAttempts'),
+      windowSeconds: int('bruteForceWindowSeconds'),
       ...(redisUrl ? { redisUrl } : {}),
     },
     ...(tokenVerification ? { tokenVerification } : {}),
@@ -612,13 +641,7 @@ function readTokenVerification(
   errors: string[],
 ): TokenVerificationConfig | undefined {
   const rawJwks = read('jwksUrl');
-  const failureCooldownMs = parseInteger(
-    read('jwksFailureCooldownMs') ?? '',
-    'CSP_JWKS_FAILURE_COOLDOWN_MS',
-    100,
-    600_000,
-    errors,
-  );
+  const failureCooldownMs = readWholeNumber('jwksFailureCooldownMs', read, errors);
   if (rawJwks === undefined) {
     // A claim check that silently does nothing is worse than none: say so instead.
     for (const [name, env] of [

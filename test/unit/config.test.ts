@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../src/config.js';
+import { HELP_TEXT, loadConfig, SETTINGS } from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('applies the defaults and picks the store without CSP_BASE_URL', () => {
@@ -110,5 +110,19 @@ describe('loadConfig: shutdown', () => {
   it('reports a bad SHUTDOWN_TIMEOUT_MS once, not again as too short', () => {
     const result = loadConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' });
     expect(result.ok ? [] : result.errors).toHaveLength(1);
+  });
+});
+
+describe('whole-number settings', () => {
+  const ranged = Object.values(SETTINGS).flatMap((s) =>
+    'range' in s ? [{ env: s.env, min: s.range[0], max: s.range[1] }] : [],
+  );
+
+  it.each(ranged)('$env: --help shows the range loadConfig enforces', ({ env, min, max }) => {
+    expect(HELP_TEXT).toContain(`Range: ${min}..${max}.`);
+    const above = loadConfig({ [env]: String(max + 1) });
+    expect(above.ok).toBe(false);
+    if (!above.ok) expect(above.errors.join('\n')).toContain(env);
+    if (min > 0) expect(loadConfig({ [env]: String(min - 1) }).ok).toBe(false);
   });
 });

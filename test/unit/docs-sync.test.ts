@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
-import { SETTINGS } from '../../src/config.js';
+import { describeSetting, SETTINGS } from '../../src/config.js';
 import {
   DocsError,
   headingAnchors,
@@ -20,7 +20,10 @@ import {
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = path.join(REPO, 'dist/scripts/sync-docs.js');
-const SETTING_LIST = Object.values(SETTINGS) as readonly DocSetting[];
+const SETTING_LIST: readonly DocSetting[] = Object.values(SETTINGS).map((s) => ({
+  ...s,
+  help: describeSetting(s),
+}));
 const SKIPPED = new Set(['node_modules', '.git', 'dist', 'data', 'coverage']);
 
 const copies: string[] = [];
