@@ -36,7 +36,8 @@ const NAME = /[_A-Za-z][_0-9A-Za-z]*/g;
 /** What may surround names in a quoted type or coordinate: `$input`, `[String!]!`, `Query.myMfa`, `@include`. */
 const NAME_PUNCTUATION = /^[\s$!.[\]@():]*$/;
 
-function isSchemaText(text: string, names: ReadonlySet<string>): boolean {
+/** True when the text is made only of schema names and the punctuation of types and coordinates. */
+export function isSchemaText(text: string, names: ReadonlySet<string>): boolean {
   const found = text.match(NAME) ?? [];
   return found.every((name) => names.has(name)) && NAME_PUNCTUATION.test(text.replace(NAME, ''));
 }
