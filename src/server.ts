@@ -12,7 +12,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { type Config } from './config.js';
 import { createContext, type MfaContext } from './context.js';
 import { type MfaBackend } from './backend/mfa-backend.js';
-import { type Logger } from './logger.js';
+import { scopedLogger, type Logger } from './logger.js';
 import { createLandingPagePlugin } from './plugins/landing-page.plugin.js';
 import { createErrorMasking } from './plugins/error-masking.plugin.js';
 import { buildMfaSchema } from './schema.js';
@@ -20,6 +20,7 @@ import { createQueryLimits } from './plugins/query-limits.plugin.js';
 import { capConnections } from './http/connection-cap.js';
 import { createCors } from './http/cors.js';
 import { collectSchemaNames } from './security/schema-names.js';
+import { requestSecrets } from './security/message-scrubbing.js';
 import { loadTrustedDocuments } from './http/trusted-documents.js';
 import { type SettingsPage } from './http/settings-page.route.js';
 import { readJsonBody, RequestBodyError } from './http/request-body.js';
@@ -53,10 +54,13 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const KNOWN_ROUTES = new Set(['/', GRAPHQL_PATH, '/health', '/ready']);
 
 export function createServer(options: ServerOptions): MfaServer {
-  const { config, logger } = options;
+  const { config } = options;
   const { backend } = options;
   const { schema } = buildMfaSchema({ serviceSdl: config.security.serviceSdl });
-  const masking = createErrorMasking(logger, { schemaNames: collectSchemaNames(schema) });
+  const names = collectSchemaNames(schema);
+  // Knowing the schema's names, the scrubbing keeps them in logged messages (it redacts every other quote).
+  const logger = scopedLogger(options.logger, {}, { names });
+  const masking = createErrorMasking(logger, { schemaNames: names });
   const limits = createQueryLimits(config.security.queryLimits);
   const applyCors = createCors({ origins: config.security.corsOrigins });
   const trusted = config.trustedDocumentsPath
@@ -214,9 +218,15 @@ export function createServer(options: ServerOptions): MfaServer {
     const headerId = req.headers['x-request-id'];
     const requestId =
       typeof headerId === 'string' && SANE_REQUEST_ID.test(headerId) ? headerId : randomUUID();
-    // Every line logged for this request carries its id; the child logger is made only when a line is.
+    // Every line logged for this request carries its id and is scrubbed of its token; the child logger
+    // is made only when a line is.
     let requestLogger: Logger | undefined;
-    const logFor = (): Logger => (requestLogger ??= logger.child({ requestId }));
+    const logFor = (): Logger =>
+      (requestLogger ??= scopedLogger(
+        logger,
+        { requestId },
+        { names, secrets: requestSecrets({ tokens: tokenHeaders(req) }, names) },
+      ));
     if (logger.isLevelEnabled('debug')) {
       const started = performance.now();
       res.on('close', () => {
@@ -273,4 +283,14 @@ export function createServer(options: ServerOptions): MfaServer {
       };
     },
   };
+}
+
+/** The header values that carry a token, whole and as the bearer token alone. */
+function tokenHeaders(req: IncomingMessage): string[] {
+  const direct = req.headers['csp-auth-token'];
+  const authorization = req.headers.authorization;
+  return [
+    ...(Array.isArray(direct) ? direct : direct ? [direct] : []),
+    ...(authorization ? [authorization, /^\S+\s+(.+)$/.exec(authorization)?.[1] ?? ''] : []),
+  ];
 }

@@ -1,16 +1,23 @@
 /**
  * Masks by default (as envelop does): errors meant for the client pass, everything else becomes
- * "Unexpected error." with a request id in the response and full detail in the log. Messages that
- * quote the client's document or variables are redacted, since a client may have written a secret there.
+ * "Unexpected error." with a request id in the response and full detail in the log. Every message, the
+ * one a client sees and the one the log keeps, goes through the same scrubbing
+ * (security/message-scrubbing.ts), since a client may have written a secret anywhere in its request.
  */
-import { type ApolloServerPlugin } from '@apollo/server';
+import { type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { type MfaContext } from '../context.js';
-import { type Logger } from '../logger.js';
-import { redactUnknownNames } from '../security/schema-names.js';
+import { scopedLogger, type Logger } from '../logger.js';
+import {
+  redactSecrets,
+  requestSecrets,
+  scrubMessage,
+  scrubPath,
+  type ScrubScope,
+} from '../security/message-scrubbing.js';
 
-/** Codes whose message is written for the client and safe to pass on (after redaction of quoted values). */
+/** Codes whose message is written for the client and safe to pass on (after scrubbing). */
 const CLIENT_FACING_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -26,59 +33,59 @@ const CLIENT_FACING_CODES = new Set([
 export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error.';
 
 /**
- * graphql-js quotes the offending token of a syntax error, and the offending value of a type error
- * ("found …", "value: …", "got invalid value …"). Any of these may be the password written inline.
+ * The code a client may see for this error, or undefined when it is a bug (masked and logged). A
+ * client-facing code on a plain Error is a bug whatever it claims: only GraphQLErrors are trusted.
  */
-export function redactQuotedInput(message: string, code: string | undefined): string {
-  if (code === 'GRAPHQL_PARSE_FAILED') return message.replace(/"(?:[^"\\]|\\.)*"/g, '"[redacted]"');
-  return message
-    .replace(/got invalid value .*?(?=; | at "|$)/gs, 'got invalid value [redacted]')
-    .replace(/(value: ).*$/s, '$1[redacted]')
-    .replace(/(found ).*?(\.?)$/s, '$1[redacted]$2');
-}
-
-/** A client-facing code on an error that really is a GraphQLError; a plain Error is a bug whatever it claims. */
-function isClientFacing(error: unknown, code: unknown): code is string {
-  if (typeof code !== 'string' || !CLIENT_FACING_CODES.has(code)) return false;
+function clientCodeOf(error: unknown, code: unknown): string | undefined {
   const original = unwrapResolverError(error);
-  return !(original instanceof Error) || original instanceof GraphQLError;
+  if (typeof code === 'string' && CLIENT_FACING_CODES.has(code)) {
+    return !(original instanceof Error) || original instanceof GraphQLError ? code : undefined;
+  }
+  return undefined;
 }
 
 export interface ErrorMasking {
-  /** Apollo's `formatError`: pass client-facing errors (redacted), mask the rest. */
+  /** Apollo's `formatError`: pass client-facing errors (scrubbed), mask the rest. */
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** Puts the request id on every error the client sees, and logs masked errors with their cause. */
   readonly plugin: ApolloServerPlugin<MfaContext>;
 }
 
-/** Codes whose messages quote the client's names (arguments, fields, operations, variables). */
-const NAME_QUOTING_CODES = new Set([
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
-
 export interface ErrorMaskingOptions {
-  /** The schema's names (security/schema-names.ts); quoted texts made of other names are redacted. Defaults to none (no such redaction). */
+  /** The schema's names (security/schema-names.ts); quoted texts made of other names are redacted. Defaults to none (every quoted text is redacted). */
   readonly schemaNames?: ReadonlySet<string>;
 }
 
-export function createErrorMasking(logger: Logger, options: ErrorMaskingOptions = {}): ErrorMasking {
-  const schemaNames = options.schemaNames;
-  const redact = (message: string, code: string): string => {
-    const redacted = redactQuotedInput(message, code);
-    return schemaNames && NAME_QUOTING_CODES.has(code) ? redactUnknownNames(redacted, schemaNames) : redacted;
-  };
+function secretsOf(request: GraphQLRequest, token: string | null, names: ReadonlySet<string> | undefined) {
+  return requestSecrets(
+    {
+      tokens: [token],
+      query: request.query,
+      operationName: request.operationName,
+      variables: request.variables,
+      extensions: request.extensions,
+    },
+    names,
+  );
+}
 
-  // Errors met during execution are logged by the plugin, which knows the request id; the rest
-  // (context or pipeline failures) are logged by formatError.
+export function createErrorMasking(logger: Logger, options: ErrorMaskingOptions = {}): ErrorMasking {
+  const names = options.schemaNames;
+  const serverScope: ScrubScope = { names };
+
+  // Errors met in the request pipeline are logged by the plugin, which knows the request; the rest
+  // (context or HTTP-level failures) are logged by formatError.
   const logged = new WeakSet<object>();
 
   const formatError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (isClientFacing(error, code)) {
+    const code = clientCodeOf(error, formatted.extensions?.code);
+    if (code !== undefined) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, message: redact(formatted.message, code), extensions };
+      return {
+        ...formatted,
+        message: scrubMessage(formatted.message, code, serverScope),
+        extensions: { ...extensions, code },
+      };
     }
     if (typeof error !== 'object' || error === null || !logged.has(error)) {
       logger.error({ err: unwrapResolverError(error) }, 'unexpected error outside GraphQL execution');
@@ -92,23 +99,40 @@ export function createErrorMasking(logger: Logger, options: ErrorMaskingOptions 
 
   const plugin: ApolloServerPlugin<MfaContext> = {
     async requestDidStart() {
+      let secrets: string[] | undefined;
       return {
-        async didEncounterErrors({ errors, contextValue }) {
+        async didEncounterErrors({ errors, contextValue, request }) {
+          secrets ??= secretsOf(request, contextValue.caller?.token ?? null, names);
+          const scope: ScrubScope = { names, secrets };
+          let log: Logger | undefined;
+          const logFor = () => (log ??= scopedLogger(logger, { requestId: contextValue.requestId }, scope));
           for (const error of errors) {
-            if (isClientFacing(error, error.extensions?.code)) continue;
+            const code = clientCodeOf(error, error.extensions?.code);
+            if (code !== undefined) {
+              // The client's mistake: worth a debug line for whoever debugs that client, never an error.
+              if (logger.isLevelEnabled('debug')) {
+                const reason = scrubMessage(error.message, code, scope);
+                logFor().debug({ code, reason, path: scrubPath(error.path, scope) }, 'client error');
+              }
+              continue;
+            }
             logged.add(error);
-            logger.error(
-              { requestId: contextValue.requestId, path: error.path, err: unwrapResolverError(error) },
+            logFor().error(
+              { path: scrubPath(error.path, scope), err: unwrapResolverError(error) },
               'unexpected error while executing a GraphQL operation',
             );
           }
         },
-        async willSendResponse({ response, contextValue }) {
+        async willSendResponse({ response, contextValue, request }) {
           if (response.body.kind !== 'single') return;
           const errors = response.body.singleResult.errors;
           if (!errors) return;
+          // formatError cannot see the request; its secrets are replaced here, wherever they remain.
+          secrets ??= secretsOf(request, contextValue.caller?.token ?? null, names);
+          const known = secrets;
           response.body.singleResult.errors = errors.map((e) => ({
             ...e,
+            message: redactSecrets(e.message, known),
             extensions: { ...e.extensions, requestId: contextValue.requestId },
           }));
         },

@@ -2,6 +2,9 @@
  * The canary: one unique token and one unique password driven through every path (success, every union
  * member, every fault, malformed documents, wrong variables, an upstream that echoes the request), then
  * every log line and every response (headers and body) is searched for them. Neither may appear.
+ * The error paths get their own pass: coercion, parse, validation and pipeline errors caused by the
+ * client, and execution errors caused by a backend bug that throws the secrets in its message, stack
+ * and cause. Both gateways log at trace level, and every line is searched.
  */
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,6 +21,8 @@ import {
   type FakeCsp,
   type Reply,
 } from '../helpers/fake-csp.js';
+import { createHash } from 'node:crypto';
+import { type MfaBackend } from '../../src/backend/mfa-backend.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import {
   fakeJwt,
@@ -46,26 +51,58 @@ interface Seen {
 
 let csp: FakeCsp;
 let gateway: TestGateway;
+/** The same gateway with a bug: a backend that throws, putting the call's secrets in what it throws. */
+let buggy: TestGateway;
 const seen: Seen[] = [];
 
 beforeAll(async () => {
   csp = await startFakeCsp();
-  gateway = await startGateway({
+  const env = {
     CSP_BASE_URL: csp.url,
     CSP_TIMEOUT_MS: '300',
     BRUTE_FORCE_MAX_ATTEMPTS: '3',
     LOG_LEVEL: 'trace',
-  });
+  };
+  gateway = await startGateway(env);
+  buggy = await startGateway(env, { wrapBackend: throwingSecrets });
 });
 
 afterAll(async () => {
   await gateway.close();
+  await buggy.close();
   await csp.close();
 });
 
+/** A careless backend: every call throws something that carries the token and the password. */
+function throwingSecrets(backend: MfaBackend): MfaBackend {
+  return {
+    ...backend,
+    async updateMfa(call) {
+      const error = new Error(`PATCH failed for "${call.token}" with ${JSON.stringify(call)}`, {
+        cause: new Error(`password was ${call.password}; token "${call.token}"`),
+      });
+      // What got's errors carry: the request options, headers included.
+      Object.assign(error, { options: { headers: { 'csp-auth-token': call.token } }, body: call.password });
+      throw error;
+    },
+    async getMfaStatus(call) {
+      throw `status failed for ${call.token}`;
+    },
+    async getMfaAudit(call) {
+      throw Object.assign(new TypeError(`Cannot read properties of undefined (reading '${call.token}')`), {
+        token: call.token,
+      });
+    },
+  };
+}
+
 /** Sends one raw request and records the whole answer: status, every header, the body. */
-async function send(what: string, init: RequestInit & { path?: string }): Promise<void> {
-  const response = await fetch(`${gateway.url}${init.path ?? '/graphql'}`, init);
+async function send(
+  what: string,
+  init: RequestInit & { path?: string },
+  target: TestGateway = gateway,
+): Promise<void> {
+  const response = await fetch(`${target.url}${init.path ?? '/graphql'}`, init);
   const headers = [...response.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n');
   seen.push({ what, status: response.status, text: `${headers}\n\n${await response.text()}` });
 }
@@ -75,12 +112,27 @@ function post(
   body: unknown,
   token: string | null = USER_TOKEN,
   extra: Record<string, string> = {},
+  target: TestGateway = gateway,
 ) {
-  return send(what, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { 'csp-auth-token': token } : {}), ...extra },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+  const headers = {
+    'content-type': 'application/json',
+    ...(token ? { 'csp-auth-token': token } : {}),
+    ...extra,
+  };
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return send(what, { method: 'POST', headers, body: text }, target);
+}
+
+/** Every place a secret was found: in a recorded answer, or in a log line of either gateway. */
+function leaks(): string[] {
+  const found: string[] = [];
+  for (const secret of SECRETS) {
+    for (const s of seen)
+      if (s.text.includes(secret)) found.push(`response to ${s.what}: ${s.text.slice(0, 400)}`);
+    for (const line of [...gateway.logs, ...buggy.logs])
+      if (line.includes(secret)) found.push(`log: ${line.slice(0, 400)}`);
+  }
+  return found;
 }
 
 const updateVars = (password: unknown = PASSWORD, turnedOn: unknown = true) => ({
@@ -292,13 +344,134 @@ describe('secrets never leak', () => {
     // And no answer was a crash.
     expect(seen.filter((s) => s.status >= 500)).toEqual([]);
 
-    const leaks: string[] = [];
-    for (const secret of SECRETS) {
-      for (const s of seen)
-        if (s.text.includes(secret)) leaks.push(`response to ${s.what}: ${s.text.slice(0, 400)}`);
-      for (const line of gateway.logs) if (line.includes(secret)) leaks.push(`log: ${line.slice(0, 400)}`);
+    expect(leaks()).toEqual([]);
+  });
+
+  it('keeps them out of every error path: coercion, parse, validation, pipeline and execution errors', async () => {
+    const P = PASSWORD;
+    const before = seen.length;
+    const update = (input: string, head = '') =>
+      `mutation U${head} { updateMyMfa(input: ${input}) { __typename } }`;
+
+    // Coercion during execution: a nullable variable with a default, sent as null, in a non-null place.
+    // graphql-js then prints the whole argument, password included (the reported leak).
+    await post('argument coercion', {
+      query: update(`{password: "${P}", turnedOn: $t}`, '($t: Boolean = true)'),
+      variables: { t: null },
+    });
+    await post('argument coercion, block string', {
+      query: update(`{password: """${P}""", turnedOn: $t}`, '($t: Boolean = true)'),
+      variables: { t: null },
+    });
+    await post('argument coercion, escapes', {
+      query: update(`{password: "${P}\\u0041\\n\\"", turnedOn: $t}`, '($t: Boolean = true)'),
+      variables: { t: null },
+    });
+    await post('argument coercion, whole input from a defaulted variable', {
+      query: update('$i', `($i: UpdateMyMfaInput = {password: "${P}", turnedOn: true})`),
+      variables: { i: null },
+    });
+    await post('directive argument coercion', {
+      query: `query Q($v: Boolean = true) { ${P}: myMfa @include(if: $v) { __typename } }`,
+      variables: { v: null },
+    });
+    // Variable coercion: null for a non-null variable with a default, wrong types, lists and objects.
+    for (const [what, variables] of [
+      ['null for non-null with default', { t: null }],
+      ['wrong type', { t: P }],
+      ['list', { t: [P, P] }],
+      ['object', { t: { [P]: P } }],
+      ['nested', { t: { a: [{ b: P }] } }],
+    ] as const) {
+      await post(`variable coercion: ${what}`, {
+        query: update(`{password: "${P}", turnedOn: $t}`, '($t: Boolean! = true)'),
+        variables,
+      });
     }
-    expect(leaks).toEqual([]);
+    await post('variable coercion: enum', {
+      query:
+        'query Q($a: [MfaAuditAction!]) { myMfaAuditLog(input: {startDate: 0, endDate: 1, actions: $a}) { __typename } }',
+      variables: { a: ['MFA_ENABLE', P] },
+    });
+    await post('variable coercion: float', {
+      query: 'query Q($s: Float!) { myMfaAuditLog(input: {startDate: $s, endDate: 1}) { __typename } }',
+      variables: { s: P },
+    });
+    // Literals of the wrong shape (validation): lists and objects holding the password.
+    for (const input of [
+      `{password: ["${P}"], turnedOn: true}`,
+      `{password: {x: "${P}"}, turnedOn: true}`,
+      `[{password: "${P}", turnedOn: true}]`,
+      `{password: "x", turnedOn: ["${P}"]}`,
+      `{password: "x", turnedOn: {${P}: "${P}"}}`,
+    ]) {
+      await post('literal of the wrong shape', { query: update(input) });
+    }
+    await post('variable default of the wrong type', {
+      query: update('{password: "x", turnedOn: $t}', `($t: Boolean = "${P}")`),
+    });
+    await post('enum literal', {
+      query: `{ myMfaAuditLog(input: {startDate: 0, endDate: 1, actions: [${P}]}) { __typename } }`,
+    });
+    // Parse errors with the password in the offending token.
+    for (const query of [
+      `{ myMfa(x: "${P}`,
+      `{ myMfa(x: "${P}\n") }`,
+      `{ myMfa(x: """${P}`,
+      `{ myMfa(x: ${P}) `,
+      `{ myMfa(x: "${P}\\u00ZZ") }`,
+      `{ myMfa(x: 0${P}) }`,
+    ]) {
+      await post('parse error', { query });
+    }
+    // The document limits (graphql-armor) and the pipeline (persisted queries, operation types).
+    await post('too many aliases', {
+      query: `{ ${Array.from({ length: 8 }, (_, i) => `${P}${i}: myMfa { __typename }`).join(' ')} }`,
+    });
+    await post('too many directives', { query: `{ __typename ${`@${P}`.repeat(60)} }` });
+    await post('subscription', { query: `subscription ${P} { ${P} }` });
+    await post('persisted query hash mismatch', {
+      query: `{ ${P}: __typename }`,
+      extensions: { persistedQuery: { version: 1, sha256Hash: P } },
+    });
+    await post('persisted query version', {
+      query: '{ __typename }',
+      extensions: { persistedQuery: { version: P, sha256Hash: P } },
+    });
+    await post('persisted query not an object', {
+      query: '{ __typename }',
+      extensions: { persistedQuery: P },
+    });
+    await post('persisted query unknown', {
+      extensions: {
+        persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(P).digest('hex') },
+      },
+    });
+    const getExtensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: P } });
+    await send('persisted query over GET', {
+      path: `/graphql?extensions=${encodeURIComponent(getExtensions)}&query=${encodeURIComponent(`{ ${P}: __typename }`)}`,
+      headers: { 'apollo-require-preflight': 'true', 'csp-auth-token': USER_TOKEN },
+    });
+
+    // Execution errors: a backend bug that throws the secrets (message, stack, cause, extra fields).
+    for (const token of [USER_TOKEN, SHORT_TOKEN]) {
+      await post('bug: update', { query: UPDATE_MY_MFA, variables: updateVars() }, token, {}, buggy);
+      const inline = { query: update(`{password: "${P}", turnedOn: true}`) };
+      await post('bug: update, inline password', inline, token, {}, buggy);
+      await post('bug: myMfa', { query: MY_MFA }, token, {}, buggy);
+      const audit = { query: MY_MFA_AUDIT_LOG, variables: { input: { startDate: 0, endDate: 1 } } };
+      await post('bug: myMfaAuditLog', audit, token, {}, buggy);
+    }
+
+    // The canary is live: the error paths were taken, answered and logged (scrubbed), and none crashed.
+    const errorPath = seen.slice(before);
+    expect(errorPath.length).toBeGreaterThan(40);
+    expect(errorPath.filter((s) => s.status >= 500)).toEqual([]);
+    const bugLines = buggy.logs.filter((line) => line.includes('"level":"error"'));
+    expect(bugLines.length).toBeGreaterThanOrEqual(8);
+    expect(bugLines.filter((line) => line.includes('[redacted]')).length).toBeGreaterThanOrEqual(6);
+    expect(gateway.logs.some((line) => line.includes('"msg":"client error"'))).toBe(true);
+    expect(leaks()).toEqual([]);
   });
 });
 

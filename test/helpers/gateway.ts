@@ -1,6 +1,7 @@
 /** Starts the real gateway (createServer) on port 0 against a given CSP URL, capturing every log line. */
 import { Writable } from 'node:stream';
 import { createBackend } from '../../src/backend/create-backend.js';
+import { type MfaBackend } from '../../src/backend/mfa-backend.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createServer, type RunningServer } from '../../src/server.js';
@@ -27,7 +28,18 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(env: Record<string, string>): Promise<TestGateway> {
+export interface GatewayOptions {
+  /**
+   * Fault injection: wraps the backend createBackend assembled (guards included), to give the gateway
+   * a bug (a backend that throws) and prove how the server reports it. Defaults to no wrapping.
+   */
+  readonly wrapBackend?: (backend: MfaBackend) => MfaBackend;
+}
+
+export async function startGateway(
+  env: Record<string, string>,
+  options: GatewayOptions = {},
+): Promise<TestGateway> {
   const loaded = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const logs: string[] = [];
@@ -42,7 +54,7 @@ export async function startGateway(env: Record<string, string>): Promise<TestGat
   if (!created.ok) throw new Error(created.message);
   const running: RunningServer = await createServer({
     config: loaded.config,
-    backend: created.backend,
+    backend: options.wrapBackend ? options.wrapBackend(created.backend) : created.backend,
     logger,
   }).listen();
   const graphqlUrl = `${running.url}/graphql`;

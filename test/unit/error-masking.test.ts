@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { redactQuotedInput } from '../../src/plugins/error-masking.plugin.js';
+import { scrubMessage } from '../../src/security/message-scrubbing.js';
 
-describe('redactQuotedInput', () => {
+describe('scrubMessage', () => {
   it('redacts every quoted token of a syntax error', () => {
-    expect(redactQuotedInput('Syntax Error: Unexpected Name "hunter2".', 'GRAPHQL_PARSE_FAILED')).toBe(
+    expect(scrubMessage('Syntax Error: Unexpected Name "hunter2".', 'GRAPHQL_PARSE_FAILED')).toBe(
       'Syntax Error: Unexpected Name "[redacted]".',
     );
   });
@@ -18,7 +18,7 @@ describe('redactQuotedInput', () => {
       'Variable "$input" got invalid value { password: "hunter2" }; Field "turnedOn" of required type "Boolean!" was not provided.',
     ],
   ])('redacts the offending value in %j', (message) => {
-    const redacted = redactQuotedInput(message, 'BAD_USER_INPUT');
+    const redacted = scrubMessage(message, 'BAD_USER_INPUT');
     expect(redacted).not.toContain('hunter2');
     expect(redacted).toContain('[redacted]');
   });
