@@ -21,6 +21,7 @@ import { capConnections } from './http/connection-cap.js';
 import { createCors } from './http/cors.js';
 import { collectSchemaNames } from './security/schema-names.js';
 import { requestSecrets } from './security/message-scrubbing.js';
+import { KnownOperationTypesRule } from './security/known-operation-types.rule.js';
 import { loadTrustedDocuments } from './http/trusted-documents.js';
 import { type SettingsPage } from './http/settings-page.route.js';
 import { readJsonBody, RequestBodyError } from './http/request-body.js';
@@ -72,7 +73,7 @@ export function createServer(options: ServerOptions): MfaServer {
     schema,
     introspection: config.security.introspection,
     csrfPrevention: true,
-    validationRules: limits.validationRules,
+    validationRules: [KnownOperationTypesRule, ...(limits.validationRules ?? [])],
     parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,

@@ -3,6 +3,7 @@
  * "Unexpected error." with a request id in the response and full detail in the log. Every message, the
  * one a client sees and the one the log keeps, goes through the same scrubbing
  * (security/message-scrubbing.ts), since a client may have written a secret anywhere in its request.
+ * A client's own mistake is answered with a client code and logged at debug, never as an error.
  */
 import { type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -33,6 +34,35 @@ const CLIENT_FACING_CODES = new Set([
 export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error.';
 
 /**
+ * graphql-js 16 checks an argument's value again during execution and throws a plain GraphQLError when
+ * it fails: a nullable variable with a default, sent as null, in a non-null position passes validation
+ * and fails here. That is the client's mistake. The wording is graphql-js's (Apollo matches variable
+ * coercion errors the same way); without a code or a cause, the error cannot come from our resolvers.
+ */
+const ARGUMENT_COERCION =
+  /^Argument "[_A-Za-z][_0-9A-Za-z]*" (?:has invalid value |of (?:required|non-null) type )/;
+
+function isArgumentCoercionError(error: unknown): boolean {
+  return (
+    error instanceof GraphQLError &&
+    error.originalError === undefined &&
+    error.extensions.code === undefined &&
+    ARGUMENT_COERCION.test(error.message)
+  );
+}
+
+/**
+ * Apollo refuses some requests with a GraphQLError that has a 4xx status and no code (an unsupported
+ * persisted query version, a hash that does not match the query). Apollo chose the status: it is the
+ * client's mistake, not a bug.
+ */
+function isRequestRefusal(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
  * The code a client may see for this error, or undefined when it is a bug (masked and logged). A
  * client-facing code on a plain Error is a bug whatever it claims: only GraphQLErrors are trusted.
  */
@@ -41,6 +71,8 @@ function clientCodeOf(error: unknown, code: unknown): string | undefined {
   if (typeof code === 'string' && CLIENT_FACING_CODES.has(code)) {
     return !(original instanceof Error) || original instanceof GraphQLError ? code : undefined;
   }
+  if (isArgumentCoercionError(original)) return 'BAD_USER_INPUT';
+  if (isRequestRefusal(original)) return 'BAD_REQUEST';
   return undefined;
 }
 
