@@ -42,7 +42,7 @@ type Hole =
   | 'token'
   /** What the parser expected (`Name`, `"{"`, `"on"`): the parser's own words. */
   | 'expected'
-  /** A character the lexer refused: kept as `U+0000`, else "[redacted]". */
+  /** A character the lexer refused: kept as `U+0000`, `<EOF>` or `'"'`, else "[redacted]". */
   | 'char';
 
 const HOLE_PATTERNS: Record<Hole, string> = {
@@ -54,7 +54,7 @@ const HOLE_PATTERNS: Record<Hole, string> = {
   suggestions: '((?: Did you mean (?:the enum value )?(?:"[^"]*"(?:, |,? or )?)+\\?)?)',
   token: '(<EOF>|"[^"]{1,3}"|(?:Name|Int|Float|String|BlockString|Comment) "[\\s\\S]*")',
   expected: '("[A-Za-z]{1,12}"|"[^"A-Za-z]{1,3}"|[A-Za-z<>]{1,12})',
-  char: '(U\\+[0-9A-F]{4,6}|"[\\s\\S]*")',
+  char: '(U\\+[0-9A-F]{4,6}|<EOF>|\'"\'|"[\\s\\S]*")',
 };
 
 /** A name the client wrote raw (an object key, an enum value, an operation name): may hold anything. */
@@ -137,6 +137,8 @@ const TEMPLATES: readonly Template[] = [
   'Syntax Error: Unexpected ${token}.',
   'Syntax Error: Expected ${expected}, found ${token}.',
   'Syntax Error: Unexpected character: ${char}.',
+  'Syntax Error: Invalid character: ${char}.',
+  'Syntax Error: Unexpected single quote character (\'), did you mean to use a double quote (")?',
   'Syntax Error: Invalid character within String: ${char}.',
   'Syntax Error: Invalid character escape sequence: ${value}.',
   'Syntax Error: Invalid Unicode escape sequence: ${value}.',
@@ -170,7 +172,7 @@ function renderHole(hole: Hole, text: string, names: ReadonlySet<string>): strin
     case 'expected':
       return text;
     case 'char':
-      return /^U\+[0-9A-F]{4,6}$/.test(text) ? text : `"${REDACTED}"`;
+      return /^(?:U\+[0-9A-F]{4,6}|<EOF>|'"')$/.test(text) ? text : `"${REDACTED}"`;
   }
 }
 

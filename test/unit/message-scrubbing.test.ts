@@ -114,6 +114,15 @@ describe('scrubMessage on graphql-js messages', () => {
       'Syntax Error: Expected ":", found String "[redacted]".',
     ],
     ['Syntax Error: Expected Name, found <EOF>.', 'Syntax Error: Expected Name, found <EOF>.'],
+    [
+      'Syntax Error: Unexpected single quote character (\'), did you mean to use a double quote (")?',
+      'Syntax Error: Unexpected single quote character (\'), did you mean to use a double quote (")?',
+    ],
+    ['Syntax Error: Unexpected character: "~".', 'Syntax Error: Unexpected character: "[redacted]".'],
+    [
+      'Syntax Error: Invalid character within String: U+0001.',
+      'Syntax Error: Invalid character within String: U+0001.',
+    ],
     ['Cannot query field "x" on type "Query".', 'Cannot query field "[redacted]" on type "Query".'],
     ['Unknown operation named "a"b".', 'Unknown operation named "[redacted]".'],
     ['Maximum aliases limit of 5 exceeded, found 8.', 'Maximum aliases limit of 5 exceeded, found 8.'],
