@@ -8,7 +8,7 @@ const OWNERS = {
   got: ['src/backend/csp/csp-mfa.client.ts'],
   'graphql-shield': ['src/auth/permissions.ts'],
   'graphql-middleware': ['src/auth/permissions.ts'],
-  pino: ['src/logger.ts'],
+  pino: ['src/logging/logger.ts'],
   'better-sqlite3': ['src/backend/store/**'],
   pg: ['src/backend/store/**'],
   ioredis: ['src/backend/guards/attempt-limiter.ts'],

@@ -1,7 +1,7 @@
 /** Process entry: config, backend, server, signals. The only module that touches `process` and the console. */
 import 'reflect-metadata';
 import { HELP_TEXT, loadConfig, wantsHelp } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './logging/logger.js';
 import { createBackend } from './backend/create-backend.js';
 import { createServer, GRAPHQL_PATH } from './server.js';
 

@@ -28,7 +28,7 @@ const dist = new URL('../../dist/src/', import.meta.url);
 
 async function serveGateway(kind, port, upstreamPort) {
   const { loadConfig } = await import(new URL('config.js', dist));
-  const { createLogger } = await import(new URL('logger.js', dist));
+  const { createLogger } = await import(new URL('logging/logger.js', dist));
   const { createServer } = await import(new URL('server.js', dist));
   const { createCspMfaClient } = await import(new URL('backend/csp/csp-mfa.client.js', dist));
   const env = {

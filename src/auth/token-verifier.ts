@@ -3,7 +3,7 @@
  * set, expiry, and the issuer and audience when configured. The only module that imports jose for CSP tokens.
  */
 import type * as Jose from 'jose';
-import { type Logger } from '../logger.js';
+import { type Logger } from '../logging/logger.js';
 
 /** 'unavailable': the key set could not be fetched, so the token could be neither accepted nor refused. */
 export type TokenVerdict = 'valid' | 'invalid' | 'unavailable';

@@ -4,7 +4,7 @@
  */
 import { createTokenVerifier } from '../auth/token-verifier.js';
 import { type Config, type SecurityConfig } from '../config.js';
-import { type Logger } from '../logger.js';
+import { type Logger } from '../logging/logger.js';
 import { createCspMfaClient } from './csp/csp-mfa.client.js';
 import { createAttemptLimiter } from './guards/attempt-limiter.js';
 import { createBruteForceGuard } from './guards/brute-force.guard.js';

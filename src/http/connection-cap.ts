@@ -10,7 +10,7 @@
  */
 import { type Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Socket } from 'node:net';
-import { type Logger } from '../logger.js';
+import { type Logger } from '../logging/logger.js';
 
 export interface ConnectionCap {
   /**

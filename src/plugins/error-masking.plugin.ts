@@ -9,14 +9,14 @@ import { type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { type MfaContext } from '../context.js';
-import { scopedLogger, type Logger } from '../logger.js';
+import { scopedLogger, type Logger } from '../logging/logger.js';
 import {
   redactSecrets,
   requestSecrets,
   scrubMessage,
   scrubPath,
   type ScrubScope,
-} from '../security/message-scrubbing.js';
+} from '../logging/message-scrubbing.js';
 
 /** Codes whose message is written for the client and safe to pass on (after scrubbing). */
 const CLIENT_FACING_CODES = new Set([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildMfaSchema } from '../../src/schema.js';
-import { collectSchemaNames, redactUnknownNames } from '../../src/security/schema-names.js';
+import { collectSchemaNames, redactUnknownNames } from '../../src/logging/schema-names.js';
 
 const names = collectSchemaNames(buildMfaSchema().schema);
 

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createBackend } from '../../src/backend/create-backend.js';
 import { type MfaBackend } from '../../src/backend/mfa-backend.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/logging/logger.js';
 import { createServer, type RunningServer } from '../../src/server.js';
 
 export interface GraphQLAnswer<T = Record<string, unknown>> {

@@ -4,7 +4,7 @@ import { type TokenVerifier } from '../../src/auth/token-verifier.js';
 import { decorate } from '../../src/backend/guards/decorate.js';
 import { createTokenVerificationGuard } from '../../src/backend/guards/token-verification.guard.js';
 import { succeed, type BackendCall, type MfaBackend } from '../../src/backend/mfa-backend.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/logging/logger.js';
 import { userJwt } from '../helpers/operations.js';
 
 /** A backend that answers everything and counts what reached it. */

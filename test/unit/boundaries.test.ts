@@ -27,7 +27,7 @@ describe('the lint keeps the boundaries', () => {
 
   it.each([
     ['src/backend/csp/csp-mfa.client.ts', "import { got } from 'got';\nexport const g = got;\n"],
-    ['src/logger.ts', "import { pino } from 'pino';\nexport const p = pino;\n"],
+    ['src/logging/logger.ts', "import { pino } from 'pino';\nexport const p = pino;\n"],
     ['src/auth/permissions.ts', "import { shield } from 'graphql-shield';\nexport const s = shield;\n"],
   ])('lets the owner import its package: %s', async (file, code) => {
     expect(await violations(file, code)).not.toContain('no-restricted-imports');

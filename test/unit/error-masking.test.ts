@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { scrubMessage } from '../../src/security/message-scrubbing.js';
+import { scrubMessage } from '../../src/logging/message-scrubbing.js';
 
 describe('scrubMessage', () => {
   it('redacts every quoted token of a syntax error', () => {

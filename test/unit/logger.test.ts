@@ -6,9 +6,9 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { GraphQLError, Source } from 'graphql';
-import { createLogger, scopedLogger, type Logger } from '../../src/logger.js';
+import { createLogger, scopedLogger, type Logger } from '../../src/logging/logger.js';
 import { buildMfaSchema } from '../../src/schema.js';
-import { collectSchemaNames } from '../../src/security/schema-names.js';
+import { collectSchemaNames } from '../../src/logging/schema-names.js';
 
 const names = collectSchemaNames(buildMfaSchema().schema);
 const PASSWORD = 'pw"; at "x\\ secret';

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { execute, type GraphQLError, parse, validate, type DocumentNode } from 'graphql';
 import { buildMfaSchema } from '../../src/schema.js';
-import { collectSchemaNames } from '../../src/security/schema-names.js';
-import { requestSecrets, scrubError, scrubMessage } from '../../src/security/message-scrubbing.js';
+import { collectSchemaNames } from '../../src/logging/schema-names.js';
+import { requestSecrets, scrubError, scrubMessage } from '../../src/logging/message-scrubbing.js';
 
 const { schema } = buildMfaSchema();
 const names = collectSchemaNames(schema);

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { got, RequestError, type Got } from 'got';
-import { type Logger } from '../../logger.js';
+import { type Logger } from '../../logging/logger.js';
 import {
   fail,
   type BackendCall,

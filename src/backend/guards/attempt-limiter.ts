@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import { type Redis as RedisClient } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { type Logger } from '../../logger.js';
+import { type Logger } from '../../logging/logger.js';
 
 export interface FailureCount {
   readonly count: number;

@@ -10,7 +10,7 @@
  * token's claims were verified before the guard (CSP_JWKS_URL), so a forged `sub` holds only its own slots.
  */
 import { identifyCaller } from '../../auth/caller.js';
-import { type Logger } from '../../logger.js';
+import { type Logger } from '../../logging/logger.js';
 import {
   fail,
   type MfaBackend,

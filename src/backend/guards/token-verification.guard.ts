@@ -4,7 +4,7 @@
  * (UPSTREAM_UNAVAILABLE), since an operator who turned verification on asked for no unverified calls.
  */
 import { type TokenVerdict, type TokenVerifier } from '../../auth/token-verifier.js';
-import { type Logger } from '../../logger.js';
+import { type Logger } from '../../logging/logger.js';
 import { fail, type BackendCall, type MfaBackend, type Outcome } from '../mfa-backend.js';
 import { decorate } from './decorate.js';
 

@@ -5,8 +5,8 @@
  * redacted by path, should someone log a request, its headers or its variables.
  */
 import { pino, type Logger, type DestinationStream, type LoggerOptions as PinoOptions } from 'pino';
-import { type LogLevel } from './config.js';
-import { scrubError, scrubMessage, type ScrubScope } from './security/message-scrubbing.js';
+import { type LogLevel } from '../config.js';
+import { scrubError, scrubMessage, type ScrubScope } from './message-scrubbing.js';
 
 export type { Logger };
 
