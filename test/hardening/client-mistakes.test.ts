@@ -5,23 +5,11 @@
  * was answered INTERNAL_SERVER_ERROR and logged as an error with a stack: any client could fill the log.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from '@jest/globals';
+import { useGatewayOnFakeCsp } from '../helpers/harness.js';
 import { userJwt } from '../helpers/operations.js';
 
-let csp: FakeCsp;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  csp = await startFakeCsp();
-  gateway = await startGateway({ CSP_BASE_URL: csp.url, LOG_LEVEL: 'debug' });
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await csp.close();
-});
+const { gateway } = useGatewayOnFakeCsp({ LOG_LEVEL: 'debug' });
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const json = (body: unknown) => ({

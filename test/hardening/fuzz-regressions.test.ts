@@ -1,21 +1,9 @@
 /** Regression tests for what the bad-input fuzz found, over real HTTP (raw sockets where fetch refuses). */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from '@jest/globals';
+import { useGatewayOnFakeCsp } from '../helpers/harness.js';
 import { rawRequest } from './support/raw-http.js';
 
-let csp: FakeCsp;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  csp = await startFakeCsp();
-  gateway = await startGateway({ CSP_BASE_URL: csp.url });
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await csp.close();
-});
+const { gateway } = useGatewayOnFakeCsp();
 
 describe('fuzz regressions', () => {
   it('answers 400, not 500, to a protocol-relative request target with an invalid port', async () => {

@@ -6,9 +6,8 @@
  * wrapped in two unique markers, so a value redacted only in part leaves one of them behind.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from '@jest/globals';
+import { useGatewayOnFakeCsp } from '../helpers/harness.js';
 import { MY_MFA_AUDIT_LOG, UPDATE_MY_MFA, userJwt } from '../helpers/operations.js';
 
 const NASTY = [
@@ -97,18 +96,7 @@ function requests(p: string): Array<{ what: string; body: Record<string, unknown
   ];
 }
 
-let csp: FakeCsp;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  csp = await startFakeCsp();
-  gateway = await startGateway({ CSP_BASE_URL: csp.url, LOG_LEVEL: 'trace' });
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await csp.close();
-});
+const { gateway } = useGatewayOnFakeCsp({ LOG_LEVEL: 'trace' });
 
 describe('BAD_USER_INPUT and other client errors redact whole values', () => {
   it.each(NASTY.map((nasty) => [JSON.stringify(nasty), nasty]))(

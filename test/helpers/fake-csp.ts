@@ -32,6 +32,8 @@ export interface FakeCsp {
   onAudit(reply: Reply): void;
   /** Resolves when a request's socket closed before an answer was written (the client cancelled). */
   cancelled(): Promise<void>;
+  /** Forgets the recorded requests and puts every scripted answer back to its default. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -135,9 +137,11 @@ export function redirect(location: string): Reply {
 
 export async function startFakeCsp(): Promise<FakeCsp> {
   const requests: RecordedRequest[] = [];
+  const defaultStatus = json(200, DEFAULT_STATUS, { 'csp-request-id': 'csp-status-id' });
+  const defaultAudit = json(200, DEFAULT_AUDIT_PAGE, { 'csp-request-id': 'csp-audit-id' });
   let patchReply: Reply | undefined;
-  let statusReply: Reply = json(200, DEFAULT_STATUS, { 'csp-request-id': 'csp-status-id' });
-  let auditReply: Reply = json(200, DEFAULT_AUDIT_PAGE, { 'csp-request-id': 'csp-audit-id' });
+  let statusReply: Reply = defaultStatus;
+  let auditReply: Reply = defaultAudit;
   let cancelledResolve: (() => void) | undefined;
   const cancelledPromise = new Promise<void>((resolve) => (cancelledResolve = resolve));
 
@@ -169,6 +173,12 @@ export async function startFakeCsp(): Promise<FakeCsp> {
     onPatch: (reply) => (patchReply = reply),
     onStatus: (reply) => (statusReply = reply),
     onAudit: (reply) => (auditReply = reply),
+    reset: () => {
+      requests.length = 0;
+      patchReply = undefined;
+      statusReply = defaultStatus;
+      auditReply = defaultAudit;
+    },
     cancelled: () => cancelledPromise,
     close: async () => {
       server.closeAllConnections();

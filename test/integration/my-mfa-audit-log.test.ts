@@ -1,37 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  AUDIT_PATH,
-  cspError,
-  DEFAULT_AUDIT_PAGE,
-  drop,
-  html,
-  json,
-  startFakeCsp,
-  type FakeCsp,
-} from '../helpers/fake-csp.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from '@jest/globals';
+import { AUDIT_PATH, cspError, DEFAULT_AUDIT_PAGE, drop, html, json } from '../helpers/fake-csp.js';
+import { useGatewayOnFakeCsp } from '../helpers/harness.js';
 import { MY_MFA_AUDIT_LOG, serviceAccountJwt, userJwt } from '../helpers/operations.js';
 import { type MfaAuditLogInput, type MyMfaAuditLogQuery } from '../generated/operations.js';
 
-let csp: FakeCsp;
-let gateway: TestGateway;
+const { csp, gateway } = useGatewayOnFakeCsp({ CSP_TIMEOUT_MS: '400' });
 const TOKEN = userJwt();
 const WINDOW: MfaAuditLogInput = { startDate: 1_767_000_000_000, endDate: 1_767_300_000_000 };
-
-beforeAll(async () => {
-  csp = await startFakeCsp();
-  gateway = await startGateway({ CSP_BASE_URL: csp.url, CSP_TIMEOUT_MS: '400' });
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await csp.close();
-});
-
-afterEach(() => {
-  csp.requests.length = 0;
-  csp.onAudit(json(200, DEFAULT_AUDIT_PAGE));
-});
 
 async function auditLog(
   input: MfaAuditLogInput = WINDOW,

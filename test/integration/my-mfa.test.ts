@@ -1,36 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  cspError,
-  DEFAULT_STATUS,
-  drop,
-  html,
-  json,
-  startFakeCsp,
-  STATUS_PATH,
-  type FakeCsp,
-} from '../helpers/fake-csp.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from '@jest/globals';
+import { cspError, DEFAULT_STATUS, drop, html, json, STATUS_PATH } from '../helpers/fake-csp.js';
+import { useGatewayOnFakeCsp } from '../helpers/harness.js';
 import { MY_MFA, serviceAccountJwt, userJwt } from '../helpers/operations.js';
 import { type MyMfaQuery } from '../generated/operations.js';
 
-let csp: FakeCsp;
-let gateway: TestGateway;
+const { csp, gateway } = useGatewayOnFakeCsp({ CSP_TIMEOUT_MS: '400' });
 const TOKEN = userJwt();
-
-beforeAll(async () => {
-  csp = await startFakeCsp();
-  gateway = await startGateway({ CSP_BASE_URL: csp.url, CSP_TIMEOUT_MS: '400' });
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await csp.close();
-});
-
-afterEach(() => {
-  csp.requests.length = 0;
-  csp.onStatus(json(200, DEFAULT_STATUS));
-});
 
 async function myMfa(
   headers: Record<string, string> = { 'csp-auth-token': TOKEN },
