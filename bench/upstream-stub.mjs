@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// A minimal CSP stand-in for the bench: answers PATCH /csp/gateway/iam/vmwid/api/principal/mfa
-// with 200 {"turnedOn": <requested>} after an optional delay. Keep-alive, no logging, no checks
-// beyond what a real CSP would refuse outright (no token, no JSON body), so that a target that
-// forgets to forward the token or the body fails the bench's verification instead of passing.
+// The CSP stand-in for load (npm run bench, npm run soak): a separate process with fixed, fast answers,
+// so the figures measure the gateway, not the stand-in. PATCH /csp/gateway/iam/vmwid/api/principal/mfa
+// answers 200 {"turnedOn": <requested>} after an optional delay; GET …/mfa/status a full status.
+// Keep-alive, no logging, no checks beyond what a real CSP would refuse outright (no token, no JSON
+// body), so that a target that forgets to forward the token or the body fails verification. Two fixed
+// refusals let a load mix in failures: the password 'wrong' is 403, a token starting 'bad-' is 401.
+//
+// Why not the tests' stand-in (test/helpers/fake-csp.ts): that one runs inside the test process and each
+// test scripts its answers (faults, echoes, hangs); load needs its own pinned process and fixed answers.
+// The CSP simulator (npm run csp-sim) is the realistic one, over the embedded store, for demos and the
+// backend contract: far too slow a ceiling for load.
 //
 // Usage: node bench/upstream-stub.mjs [--port 0] [--host 127.0.0.1] [--delay-ms 0]
 // Prints one JSON line {"port":N} on stdout once listening.
@@ -20,6 +27,13 @@ const { values } = parseArgs({
 });
 
 const MFA_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa';
+const STATUS_PATH = `${MFA_PATH}/status`;
+const STATUS = JSON.stringify({
+  activated: true,
+  deviceName: 'Pixel',
+  turnedOn: true,
+  username: 'u@example.com',
+});
 let delayMs = Number(values['delay-ms']);
 let served = 0;
 
@@ -40,8 +54,13 @@ const server = http.createServer((req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     const raw = Buffer.concat(chunks).toString('utf8');
+    const token = String(req.headers['csp-auth-token'] ?? '');
+    if (req.url === STATUS_PATH && req.method === 'GET') {
+      if (!token || token.startsWith('bad-')) return error(res, 401, 'Unauthenticated User');
+      return send(res, 200, STATUS);
+    }
     if (req.url === MFA_PATH && req.method === 'PATCH') {
-      if (!req.headers['csp-auth-token']) return error(res, 401, 'Unauthenticated User');
+      if (!token || token.startsWith('bad-')) return error(res, 401, 'Unauthenticated User');
       let body;
       try {
         body = JSON.parse(raw);
@@ -49,6 +68,7 @@ const server = http.createServer((req, res) => {
         return error(res, 400, 'Body is not JSON');
       }
       if (typeof body?.password !== 'string') return error(res, 400, 'Password was not provided');
+      if (body.password === 'wrong') return error(res, 403, 'Wrong password provided');
       const answer = JSON.stringify({ turnedOn: body.turnedOn === true });
       served++;
       if (delayMs > 0) setTimeout(() => send(res, 200, answer), delayMs);

@@ -5,7 +5,6 @@
 // non-2xx answer, any answer that is not a typed GraphQL answer, or RSS growth beyond the bound.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -52,37 +51,25 @@ const maxGrowthMb = positive('max-growth-mb', opt['max-growth-mb']);
 const MAIN = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 const MB = 1024 * 1024;
 
-// ---- a CSP stub: 403 for the password 'wrong', 401 for tokens starting 'bad-', else 200 ----
-const PATCH_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa';
-const STATUS_PATH = `${PATCH_PATH}/status`;
-const stub = http.createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const send = (status, body) => {
-      const text = JSON.stringify(body);
-      res.writeHead(status, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(text),
-      });
-      res.end(text);
-    };
-    const token = String(req.headers['csp-auth-token'] ?? '');
-    if (token.startsWith('bad-')) return send(401, { statusCode: 401, message: 'Unauthenticated' });
-    if (req.method === 'PATCH' && req.url === PATCH_PATH) {
-      const { password, turnedOn } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      if (password === 'wrong') return send(403, { statusCode: 403, message: 'Wrong password' });
-      return send(200, { turnedOn });
-    }
-    if (req.method === 'GET' && req.url === STATUS_PATH) {
-      return send(200, { activated: true, deviceName: 'Pixel', turnedOn: true, username: 'u@example.com' });
-    }
-    send(404, { statusCode: 404 });
+// ---- the load stand-in for CSP (bench/upstream-stub.mjs, shared with the bench): 403 for the
+// password 'wrong', 401 for tokens starting 'bad-', else 200 ----
+const stub = spawn(
+  process.execPath,
+  [fileURLToPath(new URL('../bench/upstream-stub.mjs', import.meta.url))],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const stubPort = await new Promise((resolve, reject) => {
+  let out = '';
+  stub.stdout.on('data', (c) => {
+    out += c.toString();
+    const line = out.split('\n')[0];
+    if (out.includes('\n')) resolve(JSON.parse(line).port);
   });
+  stub.once('exit', (code) => reject(new Error(`the CSP stand-in exited (${code}) before listening`)));
 });
-stub.keepAliveTimeout = 65_000;
-await new Promise((resolve) => stub.listen(0, '127.0.0.1', resolve));
-const stubUrl = `http://127.0.0.1:${stub.address().port}`;
+const stubUrl = `http://127.0.0.1:${stubPort}`;
 
 // ---- the gateway, as a child process ----
 const gateway = spawn(process.execPath, [MAIN], {
@@ -217,8 +204,7 @@ const exitCode = diedDuringLoad
       gateway.once('exit', resolve);
       gateway.kill('SIGTERM');
     });
-stub.closeAllConnections();
-stub.close();
+stub.kill('SIGTERM');
 
 const mb = (bytes) => `${(bytes / MB).toFixed(1)} MB`;
 const errors = result.errors + result.timeouts + result.non2xx;

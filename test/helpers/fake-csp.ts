@@ -1,6 +1,8 @@
 /**
  * A real HTTP server on loopback (port 0) that plays CSP on the documented MFA paths. Each test scripts
  * the answers; every request that arrives is recorded, so tests can assert what was (and was not) sent.
+ * The tests' CSP stand-in: load (bench, soak) uses bench/upstream-stub.mjs instead, a separate pinned
+ * process with fixed answers; the CSP simulator (src/backend/store/csp-simulator.ts) is the realistic one.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
