@@ -5,6 +5,8 @@
 import { createTokenVerifier } from '../auth/token-verifier.js';
 import { type Config, type SecurityConfig } from '../config.js';
 import { type Logger } from '../logging/logger.js';
+import { type GuardObserver } from '../observability/guard-observer.js';
+import { type UpstreamObserver } from '../observability/upstream-observer.js';
 import { createCspMfaClient } from './csp/csp-mfa.client.js';
 import { createAttemptLimiter } from './guards/attempt-limiter.js';
 import { createBruteForceGuard } from './guards/brute-force.guard.js';
@@ -21,11 +23,21 @@ export type CreatedBackend =
     }
   | { readonly ok: false; readonly message: string };
 
+/** Who is told about upstream calls and guard refusals (metrics, tracing); each defaults to nobody. */
+export interface BackendObservers {
+  readonly upstream?: UpstreamObserver;
+  readonly guard?: GuardObserver;
+}
+
 /** The configured backend inside its guards: what the server calls. */
-export async function createBackend(config: Config, logger: Logger): Promise<CreatedBackend> {
-  const created = await openBaseBackend(config, logger);
+export async function createBackend(
+  config: Config,
+  logger: Logger,
+  observers: BackendObservers = {},
+): Promise<CreatedBackend> {
+  const created = await openBaseBackend(config, logger, observers.upstream);
   return created.ok
-    ? { ...created, backend: guardBackend(created.backend, config.security, logger) }
+    ? { ...created, backend: guardBackend(created.backend, config.security, logger, observers.guard) }
     : created;
 }
 
@@ -33,23 +45,36 @@ export async function createBackend(config: Config, logger: Logger): Promise<Cre
  * The guards, outermost first: local token verification (optional; once per request) → brute-force
  * guard → secret scrubbing → the backend. Each states only what it changes (guards/decorate.ts).
  */
-export function guardBackend(backend: MfaBackend, security: SecurityConfig, logger: Logger): MfaBackend {
+export function guardBackend(
+  backend: MfaBackend,
+  security: SecurityConfig,
+  logger: Logger,
+  observer?: GuardObserver,
+): MfaBackend {
   const scrubbed = createSecretScrubbingGuard(backend);
   const limiter = createAttemptLimiter({ ...security.bruteForce, logger });
   const guarded = createBruteForceGuard(scrubbed, limiter, logger, {
     maxAttempts: security.bruteForce.maxAttempts,
     // Verification runs before the brute-force guard, so with it on, a token's `sub` is the caller's own.
     identityVerified: security.tokenVerification !== undefined,
+    ...(observer ? { observer } : {}),
   });
   if (!security.tokenVerification) return guarded;
   const verifier = createTokenVerifier({ ...security.tokenVerification, logger });
   return createTokenVerificationGuard(guarded, verifier, logger);
 }
 
-async function openBaseBackend(config: Config, logger: Logger): Promise<CreatedBackend> {
+async function openBaseBackend(
+  config: Config,
+  logger: Logger,
+  observer: UpstreamObserver | undefined,
+): Promise<CreatedBackend> {
   if (config.backend.kind === 'csp') {
     const { baseUrl, timeoutMs } = config.backend;
-    return { ok: true, backend: createCspMfaClient({ baseUrl, timeoutMs, logger }) };
+    return {
+      ok: true,
+      backend: createCspMfaClient({ baseUrl, timeoutMs, logger, ...(observer ? { observer } : {}) }),
+    };
   }
   // Loaded only in store mode, so a CSP deployment never loads the native SQLite module.
   const { createStoreBackend } = await import('./store/mfa-store.js');

@@ -7,6 +7,12 @@ import https from 'node:https';
 import { got, RequestError, type Got } from 'got';
 import { type Logger } from '../../logging/logger.js';
 import {
+  type UpstreamEndpoint,
+  type UpstreamFailureKind,
+  type UpstreamObserver,
+} from '../../observability/upstream-observer.js';
+import { carriesSecret } from '../guards/secret-scrubbing.guard.js';
+import {
   fail,
   type BackendCall,
   type MfaAuditPage,
@@ -18,7 +24,13 @@ import {
   type UpdateMfaCall,
 } from '../mfa-backend.js';
 import { CSP_MFA_AUDIT_PATH, CSP_MFA_PATH, CSP_MFA_STATUS_PATH } from './csp-paths.js';
-import { mapAuditAnswer, mapStatusAnswer, mapUpdateAnswer, type CspAnswer } from './csp-response.mapper.js';
+import {
+  cspRequestIdOf,
+  mapAuditAnswer,
+  mapStatusAnswer,
+  mapUpdateAnswer,
+  type CspAnswer,
+} from './csp-response.mapper.js';
 
 // got's prefixUrl (the base URL, which may carry a proxy's path prefix) takes paths without a leading slash.
 const UPDATE_PATH = CSP_MFA_PATH.slice(1);
@@ -35,6 +47,8 @@ export interface CspClientOptions {
   /** Sockets kept per upstream host. Defaults to 256. */
   readonly maxSockets?: number;
   readonly logger: Logger;
+  /** Told of every call (metrics, tracing); its headers (the trace context) go along. Defaults to none. */
+  readonly observer?: UpstreamObserver;
 }
 
 type Call =
@@ -47,6 +61,7 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
   const maxResponseBytes = options.maxResponseBytes ?? 1_048_576;
   const maxSockets = options.maxSockets ?? 256;
   const logger = options.logger;
+  const observer = options.observer;
   const agentOptions = { keepAlive: true, maxSockets, scheduling: 'lifo' as const };
   const agent = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
@@ -69,11 +84,16 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
    * about 80 µs less CPU per call (measured: 230 vs 310 µs per call on one core), and lets us cut off an
    * oversized answer as it arrives.
    */
-  function send(call: Call, base: BackendCall): Promise<CspAnswer | Outcome<never>> {
+  function send(
+    call: Call,
+    base: BackendCall,
+    extraHeaders: Readonly<Record<string, string>> | undefined,
+  ): Promise<CspAnswer | Fault> {
     return new Promise((resolve) => {
       const stream = client.stream(call.path, {
         method: call.method,
         headers: {
+          ...extraHeaders,
           'csp-auth-token': base.token,
           'x-request-id': base.requestId,
           ...('json' in call ? { 'content-type': 'application/json' } : {}),
@@ -104,7 +124,7 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
         }
       });
       stream.on('end', () => {
-        if (!response) return resolve(faultOutcome('ERR_NO_RESPONSE', base));
+        if (!response) return resolve(fault('ERR_NO_RESPONSE', base));
         resolve({
           statusCode: response.statusCode,
           headers: response.headers,
@@ -112,42 +132,71 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
         });
       });
       stream.on('error', (error: unknown) => {
-        resolve(faultOutcome(tooLarge ? 'ERR_CSP_RESPONSE_TOO_LARGE' : errorCodeOf(error), base));
+        resolve(fault(tooLarge ? 'ERR_CSP_RESPONSE_TOO_LARGE' : errorCodeOf(error), base));
       });
     });
   }
 
   /** Transport faults (timeout, reset, refused, cut-off body, cancellation) are all "upstream unavailable". */
-  function faultOutcome(code: string, base: BackendCall): Outcome<never> {
-    if (base.signal?.aborted) {
+  function fault(code: string, base: BackendCall): Fault {
+    const cancelled = base.signal?.aborted === true;
+    if (cancelled) {
       logger.debug({ requestId: base.requestId }, 'client went away; upstream call cancelled');
     } else {
       logger.warn({ requestId: base.requestId, code }, 'CSP call failed');
     }
-    return fail({ code: 'UPSTREAM_UNAVAILABLE', requestId: base.requestId });
+    return {
+      kind: cancelled ? 'cancelled' : failureKindOf(code),
+      outcome: fail({ code: 'UPSTREAM_UNAVAILABLE', requestId: base.requestId }),
+    };
   }
 
-  const isAnswer = (value: CspAnswer | Outcome<never>): value is CspAnswer => 'statusCode' in value;
+  /** One call: sent, mapped, and reported to the observer (status, failure kind, CSP's request id). */
+  async function exchange<T>(
+    call: Call,
+    base: BackendCall,
+    map: (answer: CspAnswer) => Outcome<T>,
+    secrets: readonly string[],
+  ): Promise<Outcome<T>> {
+    const observed = observer?.start(endpointOf(call));
+    const answer = await send(call, base, observed?.headers);
+    if ('outcome' in answer) {
+      observed?.end({ failure: answer.kind });
+      return answer.outcome;
+    }
+    const outcome = withRequestId(map(answer), base);
+    if (observed) {
+      const cspRequestId = cspRequestIdOf(answer);
+      observed.end({
+        statusCode: answer.statusCode,
+        // A 200 the mapper refused is an answer CSP's contract does not allow.
+        ...(answer.statusCode === 200 && !outcome.ok ? { failure: 'unusable_body' as const } : {}),
+        ...(cspRequestId && !carriesSecret(cspRequestId, secrets) ? { cspRequestId } : {}),
+      });
+    }
+    return outcome;
+  }
 
   return {
     kind: 'csp',
 
-    async updateMfa(call: UpdateMfaCall): Promise<Outcome<MfaUpdateDto>> {
-      const answer = await send(
+    updateMfa(call: UpdateMfaCall): Promise<Outcome<MfaUpdateDto>> {
+      return exchange(
         { method: 'PATCH', path: UPDATE_PATH, json: { password: call.password, turnedOn: call.turnedOn } },
         call,
+        (answer) => mapUpdateAnswer(answer, call.turnedOn),
+        [call.token, call.password],
       );
-      return isAnswer(answer) ? withRequestId(mapUpdateAnswer(answer, call.turnedOn), call) : answer;
     },
 
-    async getMfaStatus(call: BackendCall): Promise<Outcome<MfaStatusDto>> {
-      const answer = await send({ method: 'GET', path: STATUS_PATH }, call);
-      return isAnswer(answer) ? withRequestId(mapStatusAnswer(answer), call) : answer;
+    getMfaStatus(call: BackendCall): Promise<Outcome<MfaStatusDto>> {
+      return exchange({ method: 'GET', path: STATUS_PATH }, call, mapStatusAnswer, [call.token]);
     },
 
-    async getMfaAudit(call: BackendCall, query: MfaAuditQuery): Promise<Outcome<MfaAuditPage>> {
-      const answer = await send({ method: 'POST', path: AUDIT_PATH, json: auditBodyOf(query) }, call);
-      return isAnswer(answer) ? withRequestId(mapAuditAnswer(answer), call) : answer;
+    getMfaAudit(call: BackendCall, query: MfaAuditQuery): Promise<Outcome<MfaAuditPage>> {
+      return exchange({ method: 'POST', path: AUDIT_PATH, json: auditBodyOf(query) }, call, mapAuditAnswer, [
+        call.token,
+      ]);
     },
 
     async isReady(): Promise<boolean> {
@@ -172,6 +221,37 @@ function auditBodyOf(query: MfaAuditQuery): MfaAuditQuery {
     ...(query.pageLimit === undefined ? {} : { pageLimit: query.pageLimit }),
     ...(query.pageStart === undefined ? {} : { pageStart: query.pageStart }),
   };
+}
+
+/** A transport fault: what the caller gets, and its kind for metrics and traces. */
+interface Fault {
+  readonly kind: UpstreamFailureKind;
+  readonly outcome: Outcome<never>;
+}
+
+/** The route template: the paths are constants, so the template is the path itself, never data. */
+const endpointOf = (call: Call): UpstreamEndpoint => ({ method: call.method, template: `/${call.path}` });
+
+/** got's and node's error codes, grouped into the failure kinds operators alert on. */
+function failureKindOf(code: string): UpstreamFailureKind {
+  switch (code) {
+    case 'ETIMEDOUT':
+      return 'timeout';
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'ERR_NO_RESPONSE':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
+      return 'reset';
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'dns';
+    case 'ERR_CSP_RESPONSE_TOO_LARGE':
+      return 'unusable_body';
+    default:
+      return 'other';
+  }
 }
 
 function errorCodeOf(error: unknown): string {

@@ -265,3 +265,8 @@ export function mapAuditAnswer(answer: CspAnswer): Outcome<MfaAuditPage> {
   }
   return succeed({ itemsPerPage, startIndex, totalResults, results: events });
 }
+
+/** CSP's `csp-request-id` header when it is a plain identifier (for traces; a failure's id comes from `failureOf`). */
+export function cspRequestIdOf(answer: CspAnswer): string | undefined {
+  return safeIdentifier(header(answer, 'csp-request-id'));
+}

@@ -22,8 +22,8 @@ export interface AttemptLimiter {
   readonly kind: 'memory' | 'redis';
   /** The key's answered wrong passwords in the current window. */
   failures(key: string): Promise<FailureCount>;
-  /** Counts one answered wrong password; the first one of a window starts it. */
-  addFailure(key: string): Promise<void>;
+  /** Counts one answered wrong password; the first one of a window starts it. Resolves to the count now. */
+  addFailure(key: string): Promise<number>;
   /** Forgets the key's failures: the password was right. */
   clearFailures(key: string): Promise<void>;
   /** Marks one more update of the key in flight; resolves to how many are now, this one included. */
@@ -159,7 +159,7 @@ function counters(
       };
     },
     async addFailure(key) {
-      await failures.penalty(key, 1);
+      return (await failures.penalty(key, 1)).consumedPoints;
     },
     async clearFailures(key) {
       await failures.delete(key);

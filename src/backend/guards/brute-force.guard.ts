@@ -18,6 +18,7 @@ import {
   type Outcome,
   type UpdateMfaCall,
 } from '../mfa-backend.js';
+import { type GuardObserver, type GuardRefusal } from '../../observability/guard-observer.js';
 import { type AttemptLimiter } from './attempt-limiter.js';
 import { decorate } from './decorate.js';
 
@@ -28,9 +29,11 @@ export interface GuardOptions {
   readonly identityVerified: boolean;
   /** Refusals are summed into at most one warn line per this many ms. Defaults to 60_000. */
   readonly refusalLogIntervalMs?: number;
+  /** Told of every refusal and lock (the Prometheus metrics). Defaults to none. */
+  readonly observer?: GuardObserver;
 }
 
-type Refusal = 'locked' | 'busy';
+type Refusal = GuardRefusal;
 
 export function createBruteForceGuard(
   backend: MfaBackend,
@@ -39,7 +42,8 @@ export function createBruteForceGuard(
   options: GuardOptions,
 ): MfaBackend {
   const { maxAttempts, identityVerified } = options;
-  const logRefusal = createRefusalLog(logger, options.refusalLogIntervalMs ?? 60_000);
+  const observer = options.observer;
+  const logRefusal = createRefusalLog(logger, options.refusalLogIntervalMs ?? 60_000, observer);
 
   const keep = (requestId: string) => (error: unknown) =>
     logger.warn(
@@ -75,8 +79,11 @@ export function createBruteForceGuard(
       // Book-keeping must not turn the user's answer into an error. A throw (a backend bug) counts nothing.
       await limiter.leave(flightKey).catch(keep(call.requestId));
       if (outcome?.ok) await limiter.clearFailures(principal).catch(keep(call.requestId));
-      else if (outcome?.failure.code === 'WRONG_PASSWORD')
-        await limiter.addFailure(principal).catch(keep(call.requestId));
+      else if (outcome?.failure.code === 'WRONG_PASSWORD') {
+        const count = await limiter.addFailure(principal).catch(keep(call.requestId));
+        // Counts go up one at a time (atomically in Redis), so exactly one failure reaches the limit.
+        if (count === maxAttempts) observer?.locked();
+      }
     }
   }
 
@@ -93,11 +100,12 @@ export function createBruteForceGuard(
  * Clients decide how often they are refused, so refusals are not logged one by one at warn: each is a
  * debug line, and a warn line sums them up at most once per interval (the first one at once).
  */
-function createRefusalLog(logger: Logger, intervalMs: number) {
+function createRefusalLog(logger: Logger, intervalMs: number, observer: GuardObserver | undefined) {
   const counts: Record<Refusal, number> = { locked: 0, busy: 0 };
   let lastWarnAt = Number.NEGATIVE_INFINITY;
   return (reason: Refusal, requestId: string) => {
     counts[reason]++;
+    observer?.refused(reason);
     logger.debug({ requestId, reason }, 'brute-force guard: update refused locally');
     const now = performance.now();
     if (now - lastWarnAt < intervalMs) return;

@@ -19,7 +19,8 @@ import { decorate } from './decorate.js';
 /** Shorter fragments are too likely to be innocent (a 4-digit code inside a password). */
 const MIN_FRAGMENT = 8;
 
-function carriesSecret(value: string, secrets: readonly string[]): boolean {
+/** True when `value` holds one of `secrets` (or, for long ones, a telling part of one). */
+export function carriesSecret(value: string, secrets: readonly string[]): boolean {
   return secrets.some((secret) => {
     if (secret.length === 0) return false;
     if (secret.length >= MIN_FRAGMENT) {
