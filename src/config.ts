@@ -33,6 +33,7 @@ export interface Config {
   readonly trustedDocumentsPath?: string;
   /** Folder of the built settings page served at /settings; no page when absent. */
   readonly settingsPageDir?: string;
+  readonly observability: ObservabilityConfig;
 }
 
 /** What one client connection may hold: slow or idle clients are cut, and the number of sockets is capped. */
@@ -45,6 +46,19 @@ export interface HttpLimits {
   readonly keepAliveTimeoutMs: number;
   /** Open client connections at most; see connection-cap.ts for who makes room. */
   readonly maxConnections: number;
+}
+
+/** OpenTelemetry tracing is on when any OTEL_* variable is set; the SDK reads their values itself. */
+export interface TracingConfig {
+  readonly enabled: boolean;
+}
+
+export interface ObservabilityConfig {
+  /** GET /metrics: on the main port (port undefined), on a port of its own, or off. */
+  readonly metrics: { readonly enabled: false } | { readonly enabled: true; readonly port?: number };
+  /** Operation names reported as themselves in metrics and spans, besides the shipped documents' names. */
+  readonly operationNames: readonly string[];
+  readonly tracing: TracingConfig;
 }
 
 /** Limits a GraphQL document must stay within (graphql-armor); each one answers 400 when exceeded. */
@@ -315,6 +329,17 @@ export const SETTINGS = {
     flag: '--settings-page',
     help: 'Folder of the built MFA settings page to serve at /settings (npm run settings:build writes dist/settings). Unset: no page.',
   },
+  metricsPort: {
+    env: 'METRICS_PORT',
+    flag: '--metrics-port',
+    help: "Where GET /metrics (Prometheus) is served: 'main' (the main port), a port of its own (0 picks a free one), or 'off'.",
+    fallback: 'main',
+  },
+  operationNames: {
+    env: 'GRAPHQL_OPERATION_NAMES',
+    flag: '--graphql-operation-names',
+    help: "Comma-separated operation names your clients send, reported as themselves in metrics and spans (besides UpdateMyMfa, UpdateMyMfaDetails, MyMfa, MyMfaAuditLog). Any other name is reported as 'other': names are client text.",
+  },
 } as const satisfies Record<string, Setting>;
 
 type SettingName = keyof typeof SETTINGS;
@@ -336,7 +361,11 @@ export const HELP_TEXT = [
   ]),
   `  ${'--help'.padEnd(26)} Print this text and exit.`,
   '',
-  'Endpoints: POST/GET /graphql, GET /health (liveness), GET /ready (readiness), GET /settings (with SETTINGS_PAGE).',
+  'Tracing: the standard OpenTelemetry variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL,',
+  'OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, ...). With none set, tracing is off and the SDK is not loaded.',
+  '',
+  'Endpoints: POST/GET /graphql, GET /health (liveness), GET /ready (readiness), GET /metrics (Prometheus),',
+  'GET /settings (with SETTINGS_PAGE).',
 ].join('\n');
 
 export function wantsHelp(argv: readonly string[]): boolean {
@@ -471,6 +500,7 @@ export function loadConfig(
 
   const production = read('nodeEnv') === 'production';
   const security = readSecurity(read, production, backend, errors);
+  const observability = readObservability(read, env, errors);
 
   const trustedDocuments = read('trustedDocuments');
   const settingsPage = read('settingsPage');
@@ -492,6 +522,7 @@ export function loadConfig(
       security,
       ...(trustedDocuments === undefined ? {} : { trustedDocumentsPath: path.resolve(trustedDocuments) }),
       ...(settingsPage === undefined ? {} : { settingsPageDir: path.resolve(settingsPage) }),
+      observability,
     },
   };
 }
@@ -685,4 +716,50 @@ function readTokenVerification(
     ...(issuer ? { issuer } : {}),
     ...(audience.length > 0 ? { audience } : {}),
   };
+}
+
+/** A GraphQL name (the spec's Name), as an operation name must be. */
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
+const MAX_OPERATION_NAMES = 200;
+
+function readObservability(
+  read: (name: SettingName) => string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  errors: string[],
+): ObservabilityConfig {
+  const rawPort = read('metricsPort') ?? 'main';
+  const metrics: ObservabilityConfig['metrics'] =
+    rawPort === 'off'
+      ? { enabled: false }
+      : rawPort === 'main'
+        ? { enabled: true }
+        : {
+            enabled: true,
+            port: parseInteger(rawPort, "METRICS_PORT ('main', 'off' or a port)", 0, 65_535, errors),
+          };
+
+  const operationNames = (read('operationNames') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const name of operationNames) {
+    if (!GRAPHQL_NAME.test(name))
+      errors.push(
+        `GRAPHQL_OPERATION_NAMES entries must be GraphQL names of at most 100 characters, got '${name}'.`,
+      );
+  }
+  if (operationNames.length > MAX_OPERATION_NAMES)
+    errors.push(
+      `GRAPHQL_OPERATION_NAMES may list at most ${MAX_OPERATION_NAMES} names (each one is a set of series).`,
+    );
+
+  // Only the presence of OTEL_* variables is read here; the SDK reads their values (observability/otel-tracing.ts).
+  const value = (name: string) => env[name]?.trim().toLowerCase();
+  const anyOtel = Object.entries(env).some(
+    ([name, v]) => name.startsWith('OTEL_') && v !== undefined && v.trim() !== '',
+  );
+  const tracingEnabled =
+    anyOtel && value('OTEL_SDK_DISABLED') !== 'true' && value('OTEL_TRACES_EXPORTER') !== 'none';
+
+  return { metrics, operationNames, tracing: { enabled: tracingEnabled } };
 }

@@ -4,6 +4,7 @@ import { HELP_TEXT, loadConfig, wantsHelp } from './config.js';
 import { createLogger } from './logging/logger.js';
 import { createBackend } from './backend/create-backend.js';
 import { createServer, GRAPHQL_PATH } from './server.js';
+import { createObservability } from './observability/observability.js';
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -18,14 +19,18 @@ async function main(): Promise<number> {
     return 2;
   }
   const { config } = loaded;
-  const logger = createLogger({ level: config.logLevel });
+  // Before the logger: with tracing on, every log line of a request carries its trace_id and span_id.
+  const observability = await createObservability(config.observability);
+  const tracing = observability.tracing;
+  const logger = createLogger({ level: config.logLevel, ...(tracing ? { mixin: tracing.logFields } : {}) });
+  tracing?.reportTo(logger);
 
-  const created = await createBackend(config, logger);
+  const created = await createBackend(config, logger, observability);
   if (!created.ok) {
     console.error(created.message);
     return 1;
   }
-  const running = await createServer({ config, backend: created.backend, logger }).listen();
+  const running = await createServer({ config, backend: created.backend, logger, observability }).listen();
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -37,23 +42,32 @@ async function main(): Promise<number> {
       logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
       process.exit(1);
     }, config.shutdownTimeoutMs).unref();
-    running.close().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    running
+      .close()
+      .then(() => observability.shutdown())
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   // Before 'listening' is announced: whoever acts on that line (an orchestrator, a test) may signal at once.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
   logger.info(
-    { url: `${running.url}${GRAPHQL_PATH}`, port: running.port, backend: created.backend.kind },
+    {
+      url: `${running.url}${GRAPHQL_PATH}`,
+      port: running.port,
+      backend: created.backend.kind,
+      metrics: running.metricsUrl ?? (observability.metrics ? `${running.url}/metrics` : 'off'),
+      tracing: tracing ? 'on' : 'off',
+    },
     'listening',
   );
   // Human text for whoever started it, on stderr: stdout carries only JSON log lines, and log shippers

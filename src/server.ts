@@ -15,6 +15,15 @@ import { type MfaBackend } from './backend/mfa-backend.js';
 import { scopedLogger, type Logger } from './logging/logger.js';
 import { createLandingPagePlugin } from './plugins/landing-page.plugin.js';
 import { createErrorMasking } from './plugins/error-masking.plugin.js';
+import { createFederatedTracePlugin } from './plugins/federated-trace.plugin.js';
+import { createOperationMetricsPlugin } from './plugins/operation-metrics.plugin.js';
+import {
+  createRequestObserver,
+  createRouteOf,
+  NO_OBSERVABILITY,
+  type Observability,
+} from './observability/observability.js';
+import { createMetricsListener, METRICS_PATH, serveMetrics } from './observability/metrics-endpoint.js';
 import { buildMfaSchema } from './schema.js';
 import { createQueryLimits } from './plugins/query-limits.plugin.js';
 import { capConnections } from './http/connection-cap.js';
@@ -34,12 +43,16 @@ export interface ServerOptions {
   readonly config: Config;
   readonly backend: MfaBackend;
   readonly logger: Logger;
+  /** Metrics, tracing and their hooks (observability/observability.ts). Defaults to none. */
+  readonly observability?: Observability;
 }
 
 export interface RunningServer {
   /** The bound address, e.g. http://127.0.0.1:4000. */
   readonly url: string;
   readonly port: number;
+  /** The address of GET /metrics when it has a port of its own. */
+  readonly metricsUrl?: string;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the backend. */
   close(): Promise<void>;
 }
@@ -52,11 +65,14 @@ export interface MfaServer {
 /** A caller's request id is reused only when it is short and plain; otherwise we make our own. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-const KNOWN_ROUTES = new Set(['/', GRAPHQL_PATH, '/health', '/ready']);
+const KNOWN_ROUTES = new Set(['/', GRAPHQL_PATH, '/health', '/ready', METRICS_PATH]);
 
 export function createServer(options: ServerOptions): MfaServer {
   const { config } = options;
   const { backend } = options;
+  const observability = options.observability ?? NO_OBSERVABILITY;
+  const { metrics, tracing } = observability;
+  const metricsOnMainPort = metrics !== undefined && observability.metricsPort === undefined;
   const { schema } = buildMfaSchema({ serviceSdl: config.security.serviceSdl });
   const names = collectSchemaNames(schema);
   // Knowing the schema's names, the scrubbing keeps them in logged messages (it redacts every other quote).
@@ -90,7 +106,11 @@ export function createServer(options: ServerOptions): MfaServer {
     plugins: [
       // Per-field work for features this API does not use. Field suggestions are blocked by graphql-armor.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's inline trace would build its state for every request; ours does only when a router asks.
       ApolloServerPluginInlineTraceDisabled(),
+      createFederatedTracePlugin(),
+      ...(metrics ? [createOperationMetricsPlugin({ metrics, boundName: observability.boundName })] : []),
+      ...(tracing ? [tracing.plugin] : []),
       ...(limits.plugins ?? []),
       masking.plugin,
       createLandingPagePlugin({ production: config.production, graphqlPath: GRAPHQL_PATH }),
@@ -107,6 +127,10 @@ export function createServer(options: ServerOptions): MfaServer {
     res.setHeader('cache-control', 'no-store');
     // Fully received unless a body is still to come: from now on it is not the connection that makes room.
     if (req.method !== 'POST') connections.serving(req, res);
+    // Before CORS: a scrape is no browser call, and the GraphQL CSRF rules are Apollo's, not this route's.
+    if (metricsOnMainPort && parseTarget(req.url ?? '/')?.pathname === METRICS_PATH) {
+      return serveMetrics(metrics, req, res);
+    }
     if (applyCors(req, res, requestId) === 'answered') return;
     const url = parseTarget(req.url ?? '/');
     // A protocol-relative target with a bad authority ('//host:99999/') is no URL at all (fuzz find).
@@ -179,18 +203,20 @@ export function createServer(options: ServerOptions): MfaServer {
       body,
     };
 
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () =>
-        createContext({
-          headers,
-          requestId,
-          signal: abort.signal,
-          backend,
-          serviceAccountRule: config.serviceAccountRule,
-          acceptBearer: config.security.acceptAuthorizationBearer,
-        }),
-    });
+    const execute = () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest,
+        context: async () =>
+          createContext({
+            headers,
+            requestId,
+            signal: abort.signal,
+            backend,
+            serviceAccountRule: config.serviceAccountRule,
+            acceptBearer: config.security.acceptAuthorizationBearer,
+          }),
+      });
+    const result = await (tracing ? tracing.traceOperation(execute) : execute());
 
     for (const [name, value] of result.headers) res.setHeader(name, value);
     res.statusCode = result.status ?? 200;
@@ -210,7 +236,12 @@ export function createServer(options: ServerOptions): MfaServer {
     // timeout, at most 1 s, so a stalled client is cut at most 1 s after its deadline.
     connectionsCheckingInterval: Math.min(1_000, Math.max(25, Math.floor(config.http.headersTimeoutMs / 10))),
   };
+  const observe = createRequestObserver(observability, createRouteOf(KNOWN_ROUTES));
   const httpServer = http.createServer(listenerOptions, (req, res) => {
+    if (observe) observe(req, res, () => serve(req, res));
+    else serve(req, res);
+  });
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     res.on('close', () => {
       inFlight--;
@@ -243,7 +274,7 @@ export function createServer(options: ServerOptions): MfaServer {
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.' }] });
       else res.destroy();
     });
-  });
+  };
   const connections = capConnections(httpServer, { maxConnections: config.http.maxConnections, logger });
 
   return {
@@ -263,11 +294,16 @@ export function createServer(options: ServerOptions): MfaServer {
         });
       });
       const address = httpServer.address() as AddressInfo;
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const metricsListener =
+        metrics && observability.metricsPort !== undefined
+          ? await createMetricsListener(metrics, config.host, observability.metricsPort)
+          : undefined;
       return {
-        url: `http://${host}:${address.port}`,
+        url: urlOf(address),
         port: address.port,
+        ...(metricsListener ? { metricsUrl: `${metricsListener.url}${METRICS_PATH}` } : {}),
         close: async () => {
+          await metricsListener?.close();
           draining = true;
           const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
           httpServer.closeIdleConnections();
@@ -294,4 +330,9 @@ function tokenHeaders(req: IncomingMessage): string[] {
     ...(Array.isArray(direct) ? direct : direct ? [direct] : []),
     ...(authorization ? [authorization, /^\S+\s+(.+)$/.exec(authorization)?.[1] ?? ''] : []),
   ];
+}
+
+function urlOf(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }

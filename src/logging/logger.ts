@@ -29,6 +29,8 @@ export interface LoggerOptions {
   readonly level?: LogLevel;
   /** Defaults to stdout; tests pass a stream to capture every line. */
   readonly destination?: DestinationStream;
+  /** Fields added to every line, e.g. the active span's trace_id and span_id. Defaults to none. */
+  readonly mixin?: () => Record<string, string>;
 }
 
 /** How deep the log formatter looks for Error objects logged under keys other than `err`. */
@@ -84,6 +86,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: scrubbing.serializers,
       formatters: { level: (label) => ({ level: label }), log: scrubbing.formatters.log },
+      ...(options.mixin ? { mixin: options.mixin } : {}),
     },
     options.destination,
   );

@@ -4,6 +4,7 @@ import { createBackend } from '../../src/backend/create-backend.js';
 import { type MfaBackend } from '../../src/backend/mfa-backend.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { createObservability } from '../../src/observability/observability.js';
 import { createServer, type RunningServer } from '../../src/server.js';
 
 export interface GraphQLAnswer<T = Record<string, unknown>> {
@@ -18,6 +19,8 @@ export interface GraphQLAnswer<T = Record<string, unknown>> {
 export interface TestGateway {
   readonly url: string;
   readonly graphqlUrl: string;
+  /** GET /metrics: on the main port unless METRICS_PORT gives it one of its own; undefined when off. */
+  readonly metricsUrl: string | undefined;
   /** Every log line the gateway wrote, as raw JSON text. */
   readonly logs: string[];
   graphql<T = Record<string, unknown>>(
@@ -49,18 +52,28 @@ export async function startGateway(
       done();
     },
   });
-  const logger = createLogger({ level: loaded.config.logLevel, destination });
-  const created = await createBackend(loaded.config, logger);
+  // As main.ts does it. Tracing needs OTEL_* in process.env too, since the SDK reads them there.
+  const observability = await createObservability(loaded.config.observability);
+  const tracing = observability.tracing;
+  const logger = createLogger({
+    level: loaded.config.logLevel,
+    destination,
+    ...(tracing ? { mixin: tracing.logFields } : {}),
+  });
+  tracing?.reportTo(logger);
+  const created = await createBackend(loaded.config, logger, observability);
   if (!created.ok) throw new Error(created.message);
   const running: RunningServer = await createServer({
     config: loaded.config,
     backend: options.wrapBackend ? options.wrapBackend(created.backend) : created.backend,
     logger,
+    observability,
   }).listen();
   const graphqlUrl = `${running.url}/graphql`;
   return {
     url: running.url,
     graphqlUrl,
+    metricsUrl: running.metricsUrl ?? (observability.metrics ? `${running.url}/metrics` : undefined),
     logs,
     async graphql<T>(
       query: string,
@@ -78,6 +91,9 @@ export async function startGateway(
         body: (await response.json()) as GraphQLAnswer<T>['body'],
       };
     },
-    close: () => running.close(),
+    close: async () => {
+      await running.close();
+      await observability.shutdown();
+    },
   };
 }
