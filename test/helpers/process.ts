@@ -12,9 +12,16 @@ export interface GatewayProcess {
   exited(): Promise<number | null>;
 }
 
-/** Starts the process and resolves once it logged 'listening' at info level (rejects, and kills it, if that never comes). */
-export function startProcess(env: Record<string, string>, args: string[] = []): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [MAIN, ...args], {
+/**
+ * Starts the process and resolves once it logged 'listening' at info level (rejects, and kills it, if that
+ * never comes). `nodeArgs` go before the script (e.g. `--import` of a probe).
+ */
+export function startProcess(
+  env: Record<string, string>,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, ...args], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
   });
   const stdout: string[] = [];
