@@ -35,7 +35,10 @@ export function createOperationMetricsPlugin(
     async requestDidStart({ request }) {
       let counted = false;
       return {
+        // `operation` is undefined when the document has no operation of the requested name (graphql-js
+        // then answers with an error and no field runs).
         async executionDidStart({ operation }) {
+          if (!operation) return undefined;
           const operationName = boundName(operation.name?.value);
           const operationType = operation.operation;
           return {

@@ -116,6 +116,16 @@ describe('GET /metrics on the main port', () => {
     await gateway.graphql(MY_MFA, undefined, { 'csp-auth-token': token });
     await gateway.graphql(MY_MFA);
     await gateway.graphql('{ myMfa { __typename ');
+    // No operation of that name: graphql-js refuses it during execution, and the plugin must cope (was a 500).
+    const unknown = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query A { __typename }', operationName: 'B' }),
+    });
+    expect(unknown.status).toBe(400);
+    expect(
+      ((await unknown.json()) as { errors: [{ extensions: { code: string } }] }).errors[0].extensions.code,
+    ).toBe('OPERATION_RESOLUTION_FAILURE');
 
     const m = await scrape(metricsUrl);
     for (const [, typename] of replies) {
@@ -130,6 +140,9 @@ describe('GET /metrics on the main port', () => {
     expect(m.value('graphql_operations_total', operation('anonymous', '', '', 'GRAPHQL_PARSE_FAILED'))).toBe(
       1,
     );
+    expect(
+      m.value('graphql_operations_total', operation('other', '', '', 'OPERATION_RESOLUTION_FAILURE')),
+    ).toBe(1);
   });
 
   it('times upstream calls by method, route template, status and failure kind', async () => {
