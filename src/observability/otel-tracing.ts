@@ -21,6 +21,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  type ProxyTracerProvider,
   type Span,
 } from '@opentelemetry/api';
 import { NodeSDK, resources } from '@opentelemetry/sdk-node';
@@ -147,6 +148,12 @@ export function startOtelTracing(options: TracingOptions): Tracing {
         },
         { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
       );
+    },
+
+    async flush() {
+      // The SDK's provider sits behind the API's proxy; NodeSDK itself has no flush.
+      const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate();
+      await (provider as { forceFlush?: () => Promise<void> }).forceFlush?.();
     },
 
     shutdown: () => sdk.shutdown(),

@@ -27,6 +27,8 @@ export interface Tracing {
   logFields(): Record<string, string>;
   /** Sends the log lines of the SDK itself (export failures) to our logger. */
   reportTo(logger: Logger): void;
+  /** Exports the spans still buffered. */
+  flush(): Promise<void>;
   /** Exports the spans still buffered, then stops. */
   shutdown(): Promise<void>;
 }

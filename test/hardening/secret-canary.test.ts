@@ -1,7 +1,8 @@
 /**
  * The canary: one unique token and one unique password driven through every path (success, every union
  * member, every fault, malformed documents, wrong variables, an upstream that echoes the request), then
- * every log line and every response (headers and body) is searched for them. Neither may appear.
+ * every log line, every response (headers and body), every span exported (tracing is on in the first
+ * gateway, OTLP/JSON to a real receiver) and the Prometheus text are searched for them. Neither may appear.
  * The error paths get their own pass: coercion, parse, validation and pipeline errors caused by the
  * client, and execution errors caused by a backend bug that throws the secrets in its message, stack
  * and cause. Both gateways log at trace level, and every line is searched.
@@ -24,6 +25,7 @@ import {
 import { createHash } from 'node:crypto';
 import { type MfaBackend } from '../../src/backend/mfa-backend.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
 import {
   fakeJwt,
   MY_MFA,
@@ -53,23 +55,36 @@ let csp: FakeCsp;
 let gateway: TestGateway;
 /** The same gateway with a bug: a backend that throws, putting the call's secrets in what it throws. */
 let buggy: TestGateway;
+/** Receives the spans of `gateway` (one OpenTelemetry SDK per process: `buggy` runs without tracing). */
+let receiver: OtlpReceiver;
+let otel: Record<string, string> = {};
 const seen: Seen[] = [];
 
 beforeAll(async () => {
   csp = await startFakeCsp();
+  receiver = await startOtlpReceiver();
+  otel = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_SERVICE_NAME: 'secret-canary',
+  };
+  // The OpenTelemetry SDK reads its settings from process.env itself.
+  Object.assign(process.env, otel);
   const env = {
     CSP_BASE_URL: csp.url,
     CSP_TIMEOUT_MS: '300',
     BRUTE_FORCE_MAX_ATTEMPTS: '3',
     LOG_LEVEL: 'trace',
   };
-  gateway = await startGateway(env);
+  gateway = await startGateway({ ...env, ...otel });
   buggy = await startGateway(env, { wrapBackend: throwingSecrets });
 });
 
 afterAll(async () => {
   await gateway.close();
   await buggy.close();
+  for (const name of Object.keys(otel)) delete process.env[name];
+  await receiver.close();
   await csp.close();
 });
 
@@ -123,14 +138,21 @@ function post(
   return send(what, { method: 'POST', headers, body: text }, target);
 }
 
-/** Every place a secret was found: in a recorded answer, or in a log line of either gateway. */
-function leaks(): string[] {
+/** Every place a secret was found: a recorded answer, a log line of either gateway, an exported span, /metrics. */
+async function leaks(): Promise<string[]> {
+  await gateway.flushTraces();
+  const exported = receiver.exports.map((e) => e.body.toString('utf8'));
+  const metrics = await Promise.all(
+    [gateway, buggy].map(async (g) => (await fetch(g.metricsUrl ?? '')).text()),
+  );
   const found: string[] = [];
   for (const secret of SECRETS) {
     for (const s of seen)
       if (s.text.includes(secret)) found.push(`response to ${s.what}: ${s.text.slice(0, 400)}`);
     for (const line of [...gateway.logs, ...buggy.logs])
       if (line.includes(secret)) found.push(`log: ${line.slice(0, 400)}`);
+    for (const body of exported) if (body.includes(secret)) found.push(`span export: ${body.slice(0, 400)}`);
+    for (const text of metrics) if (text.includes(secret)) found.push('metrics text');
   }
   return found;
 }
@@ -344,7 +366,9 @@ describe('secrets never leak', () => {
     // And no answer was a crash.
     expect(seen.filter((s) => s.status >= 500)).toEqual([]);
 
-    expect(leaks()).toEqual([]);
+    expect(await leaks()).toEqual([]);
+    // Spans of every CSP call were exported and searched.
+    expect(receiver.spans().filter((s) => s.kind === 3).length).toBeGreaterThan(100);
   });
 
   it('keeps them out of every error path: coercion, parse, validation, pipeline and execution errors', async () => {
@@ -471,7 +495,7 @@ describe('secrets never leak', () => {
     expect(bugLines.length).toBeGreaterThanOrEqual(8);
     expect(bugLines.filter((line) => line.includes('[redacted]')).length).toBeGreaterThanOrEqual(6);
     expect(gateway.logs.some((line) => line.includes('"msg":"client error"'))).toBe(true);
-    expect(leaks()).toEqual([]);
+    expect(await leaks()).toEqual([]);
   });
 });
 

@@ -19,6 +19,8 @@ export interface GraphQLAnswer<T = Record<string, unknown>> {
 export interface TestGateway {
   readonly url: string;
   readonly graphqlUrl: string;
+  /** Exports the spans still buffered (with tracing on; nothing otherwise). */
+  flushTraces(): Promise<void>;
   /** GET /metrics: on the main port unless METRICS_PORT gives it one of its own; undefined when off. */
   readonly metricsUrl: string | undefined;
   /** Every log line the gateway wrote, as raw JSON text. */
@@ -74,6 +76,9 @@ export async function startGateway(
     url: running.url,
     graphqlUrl,
     metricsUrl: running.metricsUrl ?? (observability.metrics ? `${running.url}/metrics` : undefined),
+    flushTraces: async () => {
+      await observability.tracing?.flush();
+    },
     logs,
     async graphql<T>(
       query: string,
