@@ -2,6 +2,7 @@
 // npm run bench: this gateway (C) against a real peer (B, Hive Gateway + Mesh), a no-GraphQL floor
 // (D) and the direct upstream call (A), in one run, interleaved, on loopback. See bench/README.md.
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import {
   REPO_DIR,
   TARGETS,
   ensurePeerInstalled,
+  gatewayTarget,
   startStub,
   verifyTarget,
 } from './lib/targets.mjs';
@@ -39,6 +41,12 @@ Measures A direct REST to the upstream stub, B Hive Gateway + Mesh (peer), C thi
   --delay-ms N          upstream delay in the pressure phase (default 20)
   --targets LIST        subset of A,B,C,D (default A,B,C,D)
   --phases LIST         subset of c32,c1,pressure,unpinned (default all)
+  --variant 'ID|NAME|DIR|KEY=VALUE|…'   (repeatable) one more target: this gateway built in DIR
+                        ('.' is this checkout) with extra settings, measured like C and compared
+                        to it round by round (ratios C/ID). A value '@sink' is the URL of an OTLP
+                        receiver the bench runs (it drains and acknowledges span exports), e.g.
+                        --variant 'E|main before|/tmp/base'
+                        --variant 'T|tracing 100%|.|OTEL_EXPORTER_OTLP_ENDPOINT=@sink|OTEL_TRACES_SAMPLER=always_on'
   --no-pin              do not use taskset (unpinned phases only)
   --no-write            do not write bench/results/*.json
   -h, --help            this text
@@ -57,6 +65,7 @@ const { values: opt } = parseArgs({
     targets: { type: 'string', default: 'A,B,C,D' },
     phases: { type: 'string', default: 'c32,c1,pressure,unpinned' },
     'no-pin': { type: 'boolean', default: false },
+    variant: { type: 'string', multiple: true, default: [] },
     'no-write': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -73,13 +82,32 @@ const targetIds = opt.targets
   .map((s) => s.trim().toUpperCase())
   .filter(Boolean);
 for (const id of targetIds) if (!TARGETS[id]) throw new Error(`unknown target ${id} (A,B,C,D)`);
+const variants = opt.variant.map((spec) => {
+  const [id, name, dir, ...pairs] = spec.split('|');
+  if (!/^[E-Z]$/.test(id ?? '') || !name || !dir)
+    throw new Error(`--variant '${spec}': expected 'ID|NAME|DIR|KEY=VALUE…' with ID one letter E-Z`);
+  const env = Object.fromEntries(
+    pairs.map((p) => {
+      const eq = p.indexOf('=');
+      if (eq < 1) throw new Error(`--variant '${spec}': '${p}' is not KEY=VALUE`);
+      return [p.slice(0, eq), p.slice(eq + 1)];
+    }),
+  );
+  return { id, name, dir: path.resolve(REPO_DIR, dir), env };
+});
+for (const v of variants) {
+  if (TARGETS[v.id] || targetIds.includes(v.id)) throw new Error(`--variant ${v.id}: the id is taken`);
+  targetIds.push(v.id);
+}
+const needsSink = variants.some((v) => Object.values(v.env).includes('@sink'));
 const wantPhases = new Set(opt.phases.split(',').map((s) => s.trim()));
 const customised =
   ['rounds', 'duration', 'warmup', 'prime'].some((k) => opt[k] !== undefined) ||
   opt.targets !== 'A,B,C,D' ||
   opt.phases !== 'c32,c1,pressure,unpinned' ||
   opt.connections !== '32' ||
-  opt['no-pin'];
+  opt['no-pin'] ||
+  variants.length > 0;
 const kind = opt.quick ? 'quick' : customised ? 'custom' : 'full';
 
 const pinReason = opt['no-pin'] ? 'disabled by --no-pin' : pinningUnavailableReason();
@@ -198,6 +226,26 @@ async function main() {
   const stub = await startStub(0);
   const upstreamUrl = `http://127.0.0.1:${stub.port}`;
   log(`upstream stub pid ${stub.pid} on ${upstreamUrl}`);
+  const sink = needsSink ? await startOtlpSink() : undefined;
+  if (sink) log(`OTLP sink (in the bench process, CPU 0 when pinned) on ${sink.url}`);
+  for (const v of variants) {
+    const env = Object.fromEntries(
+      Object.entries(v.env).map(([k, val]) => [k, val === '@sink' ? sink.url : val]),
+    );
+    TARGETS[v.id] = gatewayTarget({
+      id: v.id,
+      name: v.name,
+      what: `node ${path.relative(REPO_DIR, path.join(v.dir, 'dist/src/main.js')) || 'dist/src/main.js'}, NODE_ENV=production${
+        Object.keys(env).length
+          ? `, ${Object.entries(env)
+              .map(([k, val]) => `${k}=${val}`)
+              .join(' ')}`
+          : ''
+      }`,
+      dir: v.dir,
+      env,
+    });
+  }
 
   const live = {};
   for (const id of targetIds) {
@@ -262,6 +310,11 @@ async function main() {
     `\nCPU µs/req = (utime+stime of the target's own pid over the measured run) / CLK_TCK(${CLK_TCK}) / 2xx answers. For A that pid is the stub.`,
   );
   log(`wall time ${results.meta.wallSec.toFixed(1)} s`);
+  if (sink) {
+    results.meta.otlpSink = sink.stats;
+    log(`OTLP sink received ${sink.stats.exports} exports, ${(sink.stats.bytes / 2 ** 20).toFixed(1)} MB`);
+    sink.server.close();
+  }
   const file = writeResults(false);
   if (file) log(`results: ${path.relative(process.cwd(), file)}`);
 
@@ -375,6 +428,25 @@ function writeResults(failed) {
     process.stderr.write(`bench: could not write results: ${err.message}\n`);
     return null;
   }
+}
+
+/** Acknowledges OTLP/HTTP exports (JSON or protobuf) without decoding them: the exporter's cost stays the gateway's. */
+function startOtlpSink() {
+  const stats = { exports: 0, bytes: 0 };
+  const server = http.createServer((req, res) => {
+    req.on('data', (c) => (stats.bytes += c.length));
+    req.on('end', () => {
+      stats.exports++;
+      const json = (req.headers['content-type'] ?? '').startsWith('application/json');
+      res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+      res.end(json ? '{}' : undefined);
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, server, stats }),
+    ),
+  );
 }
 
 function gitDescribe() {

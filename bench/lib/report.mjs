@@ -55,7 +55,7 @@ export function summarizePhase(phase) {
     );
   const ratios = {};
   const added = {};
-  for (const other of ['A', 'B', 'D']) {
+  for (const other of Object.keys(targets).filter((id) => id !== 'C')) {
     if (targets.C && targets[other]) {
       ratios[`C/${other}`] = { rps: ratio('C', other, 'rps'), cpuUsPerReq: ratio('C', other, 'cpuUsPerReq') };
     }

@@ -12,7 +12,6 @@ export const REPO_DIR = path.resolve(BENCH_DIR, '..');
 const PEER_DIR = path.join(BENCH_DIR, 'peer');
 const HIVE_BIN = path.join(PEER_DIR, 'node_modules/@graphql-hive/gateway/dist/bin.js');
 const COMPOSE_BIN = path.join(PEER_DIR, 'node_modules/@graphql-mesh/compose-cli/esm/bin.js');
-const GATEWAY_MAIN = path.join(REPO_DIR, 'dist/src/main.js');
 
 export const TOKEN = 'bench-token';
 const MFA_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa';
@@ -118,29 +117,7 @@ export const TARGETS = {
       }));
     },
   },
-  C: {
-    id: 'C',
-    name: 'this gateway',
-    what: 'node dist/src/main.js, NODE_ENV=production',
-    request: graphqlRequest(GATEWAY_QUERY),
-    verify: expectMfaStatus('updateMyMfa', 'MfaStatus'),
-    start: async (upstreamUrl) => {
-      if (!existsSync(GATEWAY_MAIN))
-        throw new Error(
-          `${path.relative(REPO_DIR, GATEWAY_MAIN)} not found: run npm run build first (or --targets A,B,D)`,
-        );
-      return startNodeOnFreePort({ name: 'gateway', cwd: REPO_DIR, readyPath: '/ready' }, (port) => ({
-        args: [GATEWAY_MAIN],
-        env: {
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'warn',
-          CSP_BASE_URL: upstreamUrl,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-        },
-      }));
-    },
-  },
+  C: gatewayTarget({ id: 'C', name: 'this gateway', what: 'node dist/src/main.js, NODE_ENV=production' }),
   D: {
     id: 'D',
     name: 'floor proxy',
@@ -155,6 +132,36 @@ export const TARGETS = {
       }),
   },
 };
+
+/**
+ * This gateway as a target: `dir` is a checkout with a build (default this one), `env` is added to the
+ * production settings. --variant uses it to measure another build or other settings beside C.
+ */
+export function gatewayTarget({ id, name, what, dir = REPO_DIR, env = {} }) {
+  const main = path.join(dir, 'dist/src/main.js');
+  return {
+    id,
+    name,
+    what,
+    request: graphqlRequest(GATEWAY_QUERY),
+    verify: expectMfaStatus('updateMyMfa', 'MfaStatus'),
+    start: async (upstreamUrl) => {
+      if (!existsSync(main))
+        throw new Error(`${main} not found: run npm run build first in ${dir} (or --targets A,B,D)`);
+      return startNodeOnFreePort({ name: `gateway ${id}`, cwd: dir, readyPath: '/ready' }, (port) => ({
+        args: [main],
+        env: {
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'warn',
+          CSP_BASE_URL: upstreamUrl,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          ...env,
+        },
+      }));
+    },
+  };
+}
 
 /**
  * Sends the bench request twice and checks the answer. Returns the body text to require of every
