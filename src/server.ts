@@ -16,7 +16,7 @@ import { scopedLogger, type Logger } from './logging/logger.js';
 import { createLandingPagePlugin } from './plugins/landing-page.plugin.js';
 import { createErrorMasking } from './plugins/error-masking.plugin.js';
 import { createFederatedTracePlugin } from './plugins/federated-trace.plugin.js';
-import { createOperationMetricsPlugin } from './plugins/operation-metrics.plugin.js';
+import { createOperationMetrics } from './plugins/operation-metrics.plugin.js';
 import {
   createRequestObserver,
   createRouteOf,
@@ -74,6 +74,8 @@ export function createServer(options: ServerOptions): MfaServer {
   const { metrics, tracing } = observability;
   const metricsOnMainPort = metrics !== undefined && observability.metricsPort === undefined;
   const { schema } = buildMfaSchema({ serviceSdl: config.security.serviceSdl });
+  const operationMetrics = metrics && createOperationMetrics({ metrics, boundName: observability.boundName });
+  operationMetrics?.instrumentSchema(schema);
   const names = collectSchemaNames(schema);
   // Knowing the schema's names, the scrubbing keeps them in logged messages (it redacts every other quote).
   const logger = scopedLogger(options.logger, {}, { names });
@@ -109,7 +111,7 @@ export function createServer(options: ServerOptions): MfaServer {
       // Apollo's inline trace would build its state for every request; ours does only when a router asks.
       ApolloServerPluginInlineTraceDisabled(),
       createFederatedTracePlugin(),
-      ...(metrics ? [createOperationMetricsPlugin({ metrics, boundName: observability.boundName })] : []),
+      ...(operationMetrics ? [operationMetrics.plugin] : []),
       ...(tracing ? [tracing.plugin] : []),
       ...(limits.plugins ?? []),
       masking.plugin,
