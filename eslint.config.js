@@ -14,6 +14,10 @@ const OWNERS = {
   ioredis: ['src/backend/guards/attempt-limiter.ts'],
   'rate-limiter-flexible': ['src/backend/guards/attempt-limiter.ts'],
   jose: ['src/auth/token-verifier.ts', 'src/backend/store/store-tokens.ts'],
+  'prom-client': ['src/observability/metrics.ts'],
+  // Loaded only when tracing is configured: everything else sees the Tracing interface (tracing.ts).
+  '@opentelemetry/api': ['src/observability/otel-tracing.ts', 'src/plugins/tracing.plugin.ts'],
+  '@opentelemetry/sdk-node': ['src/observability/otel-tracing.ts', 'src/plugins/tracing.plugin.ts'],
 };
 
 /** Process entries: the only files that may touch `process` (config gets the environment from main). */

@@ -21,6 +21,12 @@ describe('the lint keeps the boundaries', () => {
     ['src/mfa/mfa.resolver.ts', "import { jwtVerify } from 'jose';\nexport const j = jwtVerify;\n"],
     ['src/schema.ts', "import { shield } from 'graphql-shield';\nexport const s = shield;\n"],
     ['src/mfa/new-thing.ts', "import pg from 'pg';\nexport const p = pg;\n"],
+    ['src/server.ts', "import { Registry } from 'prom-client';\nexport const r = Registry;\n"],
+    [
+      'src/observability/tracing.ts',
+      "import { trace } from '@opentelemetry/api';\nexport const t = trace;\n",
+    ],
+    ['src/server.ts', "import { NodeSDK } from '@opentelemetry/sdk-node';\nexport const n = NodeSDK;\n"],
   ])('refuses an import of its package outside the owner: %s', async (file, code) => {
     expect(await violations(file, code)).toContain('no-restricted-imports');
   });
@@ -29,6 +35,11 @@ describe('the lint keeps the boundaries', () => {
     ['src/backend/csp/csp-mfa.client.ts', "import { got } from 'got';\nexport const g = got;\n"],
     ['src/logging/logger.ts', "import { pino } from 'pino';\nexport const p = pino;\n"],
     ['src/auth/permissions.ts', "import { shield } from 'graphql-shield';\nexport const s = shield;\n"],
+    ['src/observability/metrics.ts', "import { Registry } from 'prom-client';\nexport const r = Registry;\n"],
+    [
+      'src/plugins/tracing.plugin.ts',
+      "import { trace } from '@opentelemetry/api';\nexport const t = trace;\n",
+    ],
   ])('lets the owner import its package: %s', async (file, code) => {
     expect(await violations(file, code)).not.toContain('no-restricted-imports');
   });
