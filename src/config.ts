@@ -728,15 +728,12 @@ function readObservability(
   errors: string[],
 ): ObservabilityConfig {
   const rawPort = read('metricsPort') ?? 'main';
-  const metrics: ObservabilityConfig['metrics'] =
-    rawPort === 'off'
-      ? { enabled: false }
-      : rawPort === 'main'
-        ? { enabled: true }
-        : {
-            enabled: true,
-            port: parseInteger(rawPort, "METRICS_PORT ('main', 'off' or a port)", 0, 65_535, errors),
-          };
+  const port = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : Number.NaN;
+  let metrics: ObservabilityConfig['metrics'] = { enabled: true };
+  if (rawPort === 'off') metrics = { enabled: false };
+  else if (port >= 0 && port <= 65_535) metrics = { enabled: true, port };
+  else if (rawPort !== 'main')
+    errors.push(`METRICS_PORT must be 'main', 'off' or a port from 0 to 65535, got '${rawPort}'.`);
 
   const operationNames = (read('operationNames') ?? '')
     .split(',')
