@@ -105,7 +105,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
           {
             http_request_method: method !== undefined && KNOWN_METHODS.has(method) ? method : 'other',
             http_route: route,
-            http_response_status_code: res.statusCode,
+            // Empty when the client went away before any answer was written.
+            http_response_status_code: res.headersSent ? res.statusCode : '',
           },
           (performance.now() - started) / 1000,
         );

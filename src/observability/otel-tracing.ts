@@ -61,8 +61,13 @@ export function startOtelTracing(options: TracingOptions): Tracing {
         parent,
       );
       res.once('close', () => {
-        span.setAttribute('http.response.status_code', res.statusCode);
-        if (res.statusCode >= 500) {
+        if (!res.headersSent) {
+          // The client went away before any answer was written.
+          span.setAttribute('error.type', 'client_closed');
+        } else {
+          span.setAttribute('http.response.status_code', res.statusCode);
+        }
+        if (res.headersSent && res.statusCode >= 500) {
           span.setAttribute('error.type', String(res.statusCode));
           span.setStatus({ code: SpanStatusCode.ERROR });
         }
