@@ -25,7 +25,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { NodeSDK, resources } from '@opentelemetry/sdk-node';
-import { type Logger } from '../logger.js';
+import { type Logger } from '../logging/logger.js';
 import { createTracingPlugin } from '../plugins/tracing.plugin.js';
 import { type Tracing, type TracingOptions } from './tracing.js';
 

@@ -7,7 +7,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type ApolloServerPlugin } from '@apollo/server';
 import { type TracingConfig } from '../config.js';
 import { type MfaContext } from '../context.js';
-import { type Logger } from '../logger.js';
+import { type Logger } from '../logging/logger.js';
 import { type OperationNameBound } from './operation-names.js';
 import { type UpstreamObserver } from './upstream-observer.js';
 
