@@ -14,6 +14,7 @@ import {
   defaultFieldResolver,
   getNamedType,
   isAbstractType,
+  type GraphQLAbstractType,
   type GraphQLField,
   type GraphQLResolveInfo,
   type GraphQLSchema,
@@ -113,6 +114,9 @@ export function createOperationMetrics(options: OperationMetricsOptions): Operat
   };
 }
 
+/** The member names of each union or interface, built once: the check runs for every root field. */
+const memberNames = new WeakMap<GraphQLAbstractType, ReadonlySet<string>>();
+
 /** Counts the object type a root field resolved to, asked of the schema (never of client text). */
 function record(
   result: unknown,
@@ -123,10 +127,13 @@ function record(
   if (result === null || result === undefined) return count(info, 'null');
   const type = getNamedType(info.returnType);
   if (!isAbstractType(type) || Array.isArray(result)) return count(info, type.name);
-  const valid = (name: unknown) =>
-    typeof name === 'string' && info.schema.getPossibleTypes(type).some((t) => t.name === name)
-      ? name
-      : 'other';
+  let members = memberNames.get(type);
+  if (!members) {
+    members = new Set(info.schema.getPossibleTypes(type).map((t) => t.name));
+    memberNames.set(type, members);
+  }
+  const known = members;
+  const valid = (name: unknown) => (typeof name === 'string' && known.has(name) ? name : 'other');
   let resolved: unknown;
   try {
     resolved = type.resolveType?.(result, context, info, type);
