@@ -9,6 +9,7 @@ import { type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { type MfaContext } from '../context.js';
+import { CLIENT_FACING_CODES } from './error-codes.js';
 import { scopedLogger, type Logger } from '../logging/logger.js';
 import {
   redactSecrets,
@@ -17,19 +18,6 @@ import {
   scrubPath,
   type ScrubScope,
 } from '../logging/message-scrubbing.js';
-
-/** Codes whose message is written for the client and safe to pass on (after scrubbing). */
-const CLIENT_FACING_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'FORBIDDEN',
-  'MFA_STATUS_UNAVAILABLE',
-]);
 
 export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error.';
 

@@ -20,20 +20,9 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { type MfaContext } from '../context.js';
+import { KNOWN_ERROR_CODES } from './error-codes.js';
 import { type Metrics } from '../observability/metrics.js';
 import { type OperationNameBound } from '../observability/operation-names.js';
-
-/** Error codes that may become an outcome label; any other code is 'other' (codes can be set by anyone's plugin). */
-const REFUSAL_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'INTERNAL_SERVER_ERROR',
-]);
 
 export interface OperationMetricsOptions {
   readonly metrics: Metrics;
@@ -95,7 +84,7 @@ export function createOperationMetrics(options: OperationMetricsOptions): Operat
         operationName: boundName(operation ? operation.name?.value : request.operationName),
         operationType: operation?.operation ?? '',
         rootField: '',
-        outcome: typeof code === 'string' && REFUSAL_CODES.has(code) ? code : 'other',
+        outcome: typeof code === 'string' && KNOWN_ERROR_CODES.has(code) ? code : 'other',
       });
     },
   };

@@ -8,20 +8,7 @@ import { type ApolloServerPlugin } from '@apollo/server';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import { type MfaContext } from '../context.js';
 import { type OperationNameBound } from '../observability/operation-names.js';
-
-/** Error codes that may become error.type; anything else is 'other'. */
-const KNOWN_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'INTERNAL_SERVER_ERROR',
-  'MFA_STATUS_UNAVAILABLE',
-  'FORBIDDEN',
-]);
+import { KNOWN_ERROR_CODES } from './error-codes.js';
 
 export interface TracingPluginOptions {
   readonly boundName: OperationNameBound;
@@ -48,7 +35,10 @@ export function createTracingPlugin(options: TracingPluginOptions): ApolloServer
         // Only the code, never the message: messages can quote the client's document.
         async didEncounterErrors({ errors }) {
           const code = errors[0]?.extensions?.code;
-          span.setAttribute('error.type', typeof code === 'string' && KNOWN_CODES.has(code) ? code : 'other');
+          span.setAttribute(
+            'error.type',
+            typeof code === 'string' && KNOWN_ERROR_CODES.has(code) ? code : 'other',
+          );
           span.setStatus({ code: SpanStatusCode.ERROR });
         },
       };
