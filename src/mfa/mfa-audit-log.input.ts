@@ -3,6 +3,7 @@ import {
   MAX_AUDIT_FILTER_VALUES,
   type MfaAuditAction as MfaAuditActionName,
 } from '../backend/mfa-backend.js';
+import { isEpochMs } from '../backend/number-rules.js';
 import { MfaAuditAction } from './mfa-audit-action.enum.js';
 
 /** CSP's `PrincipalMfaAuditLogRequest`, field for field. */
@@ -62,7 +63,6 @@ export class MfaAuditLogInput {
  * named as the embedded store names it.
  */
 export function localAuditProblem(input: MfaAuditLogInput): string | undefined {
-  const isEpochMs = (v: number) => Number.isSafeInteger(v) && v >= 0;
   if (!isEpochMs(input.startDate) || !isEpochMs(input.endDate)) return 'DATE_NOT_EPOCH_MS';
   if (input.endDate < input.startDate) return 'END_BEFORE_START';
   if (

@@ -125,6 +125,8 @@ describe('myMfaAuditLog', () => {
     ['an end before the start', { startDate: 2_000, endDate: 1_000 }, 'END_BEFORE_START'],
     ['a fractional date', { startDate: 1.5, endDate: 1_000 }, 'DATE_NOT_EPOCH_MS'],
     ['a negative date', { startDate: -1, endDate: 1_000 }, 'DATE_NOT_EPOCH_MS'],
+    // The store's and the answer mapper's bound too: microseconds sent as milliseconds land past year 9999.
+    ['an end after year 9999', { startDate: 1_000, endDate: 253_402_300_800_000 }, 'DATE_NOT_EPOCH_MS'],
     [
       '21 event ids',
       { ...WINDOW, eventIds: Array.from({ length: 21 }, (_, i) => `ev-${i}`) },

@@ -14,6 +14,7 @@ import {
   type MfaUpdateDto,
   type Outcome,
 } from '../mfa-backend.js';
+import { isEpochMs, isInt32 } from '../number-rules.js';
 
 /** Which CSP operation answered: the same status means different things on different paths. */
 export type CspOperation = 'update' | 'status' | 'audit';
@@ -71,7 +72,7 @@ function moduleCodeOf(value: unknown): number | undefined {
       : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)
         ? Number(value)
         : NaN;
-  return Number.isSafeInteger(n) && Math.abs(n) <= 2_147_483_647 ? n : undefined;
+  return isInt32(n) ? n : undefined;
 }
 
 function errorFields(answer: CspAnswer): CspErrorFields {
@@ -211,14 +212,7 @@ export function mapStatusAnswer(answer: CspAnswer): Outcome<MfaStatusDto> {
   );
 }
 
-const INT32_MAX = 2_147_483_647;
-// 9999-12-31T23:59:59.999Z, as the store's check: larger is seconds-vs-milliseconds confusion or garbage.
-const MAX_EPOCH_MS = 253_402_300_799_999;
-
-const isCount = (v: unknown): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= INT32_MAX;
-const isEpochMs = (v: unknown): v is number =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= MAX_EPOCH_MS;
+const isCount = (v: unknown): v is number => isInt32(v) && v >= 0;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -3,6 +3,7 @@
  * are the backend contract's). Shared by the store and the CSP simulator.
  */
 import { isMfaAuditAction, MAX_AUDIT_FILTER_VALUES, type MfaAuditAction } from '../mfa-backend.js';
+import { isEpochMs, isInt32 } from '../number-rules.js';
 
 // The DTOs are the backend contract's; re-exported so the store's own modules keep one import.
 export {
@@ -22,10 +23,7 @@ export {
 export const DEFAULT_AUDIT_PAGE_LIMIT = 20;
 export const MAX_AUDIT_PAGE_LIMIT = 200;
 export const MAX_AUDIT_WINDOW = 10_000;
-// 9999-12-31T23:59:59.999Z: anything larger is seconds-vs-milliseconds confusion or garbage, not a date.
-const MAX_EPOCH_MS = 253_402_300_799_999;
 const MAX_FILTER_VALUE_LENGTH = 256;
-const INT32_MAX = 2_147_483_647;
 
 /** Why an audit request is refused (CSP answers 400 for each). */
 export type AuditQueryProblem =
@@ -62,9 +60,7 @@ function stringList(value: unknown): readonly string[] | null | undefined {
 
 function optionalInt(value: unknown): number | null | undefined {
   if (value === undefined || value === null) return null;
-  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT32_MAX
-    ? value
-    : undefined;
+  return isInt32(value) ? value : undefined;
 }
 
 const refuse = (problem: AuditQueryProblem, message: string): AuditQueryResult => ({
@@ -80,8 +76,6 @@ export function parseAuditQuery(raw: unknown, nowMs: number): AuditQueryResult {
   }
   const body = raw as Record<string, unknown>;
   const { startDate, endDate } = body;
-  const isEpochMs = (value: unknown): value is number =>
-    typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_EPOCH_MS;
   if (!isEpochMs(startDate) || !isEpochMs(endDate)) {
     return refuse('DATE_NOT_EPOCH_MS', 'startDate and endDate are required epoch milliseconds');
   }
