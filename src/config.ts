@@ -3,6 +3,7 @@
  * (through the `env` argument main.ts passes in); defaults live here and nowhere else.
  */
 import path from 'node:path';
+import { DEFAULT_STORE_PATH } from './backend/store/store-options.js';
 import { parseWholeNumber } from './whole-number.js';
 
 /** `strict`: no username, acct or domain, and a cid/azp. `vmware`: VMware's own rule, no username and a cid/azp. */
@@ -134,7 +135,7 @@ export const SETTINGS = {
     env: 'MFA_STORE_PATH',
     flag: '--store',
     help: 'SQLite file of the embedded store (used when CSP_BASE_URL is unset); created on demand.',
-    fallback: './data/mfa-store.sqlite',
+    fallback: DEFAULT_STORE_PATH,
   },
   port: {
     env: 'PORT',

@@ -77,17 +77,20 @@ async function openBaseBackend(
     };
   }
   // Loaded only in store mode, so a CSP deployment never loads the native SQLite module.
-  const { createStoreBackend } = await import('./store/mfa-store.js');
+  const { openStore } = await import('./store/open-store.js');
   const { seedDemoIfEmpty } = await import('./store/demo-seed.js');
   const { isStoreError } = await import('./store/store-errors.js');
   try {
-    const store = await createStoreBackend({ path: config.backend.path, logger });
+    const store = await openStore({ path: config.backend.path }, { logger });
     const demo = await seedDemoIfEmpty(store);
-    logger.info({ path: store.path, schemaVersion: store.schemaVersion }, 'embedded store open');
+    logger.info(
+      { engine: store.engine, path: store.location, schemaVersion: store.schemaVersion },
+      'embedded store open',
+    );
     return {
       ok: true,
       backend: store,
-      ...(demo ? { banner: (baseUrl: string) => demoBanner(baseUrl, store.path, demo) } : {}),
+      ...(demo ? { banner: (baseUrl: string) => demoBanner(baseUrl, store.location, demo) } : {}),
     };
   } catch (error) {
     // Seeding an empty store is an admin step too: a lock held by another process then is a StoreError.

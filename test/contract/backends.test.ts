@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createCspSimulator, type CspSimulator } from '../../src/backend/store/csp-simulator.js';
-import { createStoreBackend, type StoreBackend } from '../../src/backend/store/mfa-store.js';
+import { createSqliteStore } from '../../src/backend/store/sqlite-store.js';
+import type { StoreBackend } from '../../src/backend/store/store-types.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 const CONTRACT_FIELDS = `
@@ -41,7 +42,7 @@ interface Side {
 
 async function seed(admin: StoreBackend): Promise<void> {
   await admin.admin.addPrincipal({ kind: 'user', name: 'alice@example.com', password: 'alice-password' });
-  admin.admin.activateDevice('alice@example.com', 'Alice phone');
+  await admin.admin.activateDevice('alice@example.com', 'Alice phone');
   await admin.admin.addPrincipal({ kind: 'user', name: 'bob@example.com', password: 'bob-password' });
   await admin.admin.addPrincipal({ kind: 'user', name: 'gone@example.com', password: 'gone-password' });
   await admin.admin.addPrincipal({ kind: 'service-account', name: 'robot-app' });
@@ -49,8 +50,8 @@ async function seed(admin: StoreBackend): Promise<void> {
 
 async function openStores(dir: string) {
   const file = path.join(dir, 'mfa.sqlite');
-  const admin = await createStoreBackend({ path: file });
-  const pastAdmin = await createStoreBackend({ path: file, now: () => Date.now() - 2 * 3_600_000 });
+  const admin = await createSqliteStore({ path: file });
+  const pastAdmin = await createSqliteStore({ path: file, now: () => Date.now() - 2 * 3_600_000 });
   await seed(admin);
   return { file, admin, pastAdmin };
 }
@@ -232,7 +233,7 @@ const SCENARIOS: Array<[string, string, Step]> = [
     'MfaNotFoundError',
     async (s) => {
       const token = await as(s, 'gone@example.com');
-      s.admin.admin.removePrincipal('gone@example.com');
+      await s.admin.admin.removePrincipal('gone@example.com');
       return update(s, token, 'gone-password', true);
     },
   ],
@@ -246,7 +247,7 @@ const SCENARIOS: Array<[string, string, Step]> = [
         password: 'gone-password',
       });
       const token = await as(s, 'gone2@example.com');
-      s.admin.admin.removePrincipal('gone2@example.com');
+      await s.admin.admin.removePrincipal('gone2@example.com');
       return audit(s, token);
     },
   ],

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createStoreBackend } from '../../src/backend/store/mfa-store.js';
+import { createSqliteStore } from '../../src/backend/store/sqlite-store.js';
 import { startProcess } from '../helpers/process.js';
 
 const USERS = Array.from({ length: 12 }, (_, i) => `user${i}@example.com`);
@@ -15,10 +15,10 @@ const tokens = new Map<string, string>();
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'durability-'));
   file = path.join(dir, 'mfa.sqlite');
-  const store = await createStoreBackend({ path: file });
+  const store = await createSqliteStore({ path: file });
   for (const name of USERS) {
     await store.admin.addPrincipal({ kind: 'user', name, password: `pw-${name}` });
-    store.admin.activateDevice(name, 'phone');
+    await store.admin.activateDevice(name, 'phone');
     tokens.set(name, await store.admin.mintToken(name));
   }
   await store.close();
@@ -56,14 +56,14 @@ describe('embedded store durability', () => {
     expect(await gateway.exited()).toBeNull();
     expect(acknowledged.length).toBeGreaterThanOrEqual(3);
 
-    const reopened = await createStoreBackend({ path: file });
+    const reopened = await createSqliteStore({ path: file });
     try {
       for (const name of acknowledged) {
-        expect({ name, turnedOn: reopened.admin.getPrincipal(name).mfa.turnedOn }).toEqual({
+        expect({ name, turnedOn: (await reopened.admin.getPrincipal(name)).mfa.turnedOn }).toEqual({
           name,
           turnedOn: true,
         });
-        const events = reopened.admin.readAudit({ name }).map((e) => e.action);
+        const events = (await reopened.admin.readAudit({ name })).map((e) => e.action);
         expect(events).toContain('MFA_ENABLE');
       }
     } finally {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { runCspSimulatorCommand, type SimulatorCommandIo } from '../../src/backend/store/csp-sim-command.js';
 import { CSP_MFA_PATH, CSP_MFA_STATUS_PATH } from '../../src/backend/csp/csp-paths.js';
-import { createStoreBackend } from '../../src/backend/store/mfa-store.js';
+import { createSqliteStore } from '../../src/backend/store/sqlite-store.js';
 import { DEMO_USERNAME, seedDemoIfEmpty } from '../../src/backend/store/demo-seed.js';
 import { makeTempDir, newCall, openTestStore, removeTempDirs } from './store-fixtures.js';
 
@@ -44,7 +44,7 @@ describe('demo seeding', () => {
     const store = await openTestStore();
     await store.admin.addPrincipal({ kind: 'service-account', name: 'robot' });
     expect(await seedDemoIfEmpty(store)).toBeNull();
-    expect(store.admin.countPrincipals()).toBe(1);
+    expect(await store.admin.countPrincipals()).toBe(1);
     await store.close();
   });
 });
@@ -108,8 +108,8 @@ describe('csp-sim command', () => {
     const result = await runCspSimulatorCommand(['--port', '0', '--store', storePath], io);
     if (result.kind !== 'running') throw new Error(io.err());
     await result.stop();
-    const store = await createStoreBackend({ path: storePath });
-    expect(store.admin.countPrincipals()).toBe(1);
+    const store = await createSqliteStore({ path: storePath });
+    expect(await store.admin.countPrincipals()).toBe(1);
     await store.close();
   });
 });

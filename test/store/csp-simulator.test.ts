@@ -5,7 +5,7 @@ import {
   type CspSimulator,
   type SimulatedFault,
 } from '../../src/backend/store/csp-simulator.js';
-import type { StoreBackend } from '../../src/backend/store/mfa-store.js';
+import type { StoreBackend } from '../../src/backend/store/store-types.js';
 import { addUser, openTestStore, PASSWORD, removeTempDirs } from './store-fixtures.js';
 
 interface Answer {
@@ -94,7 +94,7 @@ describe('CSP simulator', () => {
 
     it('answers 404 for a valid token of a removed user', async () => {
       const gone = await addUser(store);
-      store.admin.removePrincipal(gone.name);
+      await store.admin.removePrincipal(gone.name);
       expectCspError(await send(url, 'GET', CSP_MFA_STATUS_PATH, { token: gone.token }), 404, 'NOT_FOUND');
     });
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { MfaFailure, Outcome } from '../../src/backend/mfa-backend.js';
-import type { StoreBackend } from '../../src/backend/store/mfa-store.js';
+import type { StoreBackend } from '../../src/backend/store/store-types.js';
 import {
   addUser,
   createClock,
@@ -222,7 +222,7 @@ describe('store authentication', () => {
     async (operation) => {
       const store = await openTestStore();
       const { name, token } = await addUser(store);
-      store.admin.removePrincipal(name);
+      await store.admin.removePrincipal(name);
       const run = operations[operation];
       if (!run) throw new Error('unknown operation');
       expect(failureOf(await run(store, token)).code).toBe('NOT_FOUND');
@@ -246,7 +246,7 @@ describe('store authentication', () => {
   it('returns NOT_FOUND for an old token after the user is removed and added again under the same name', async () => {
     const store = await openTestStore();
     const { name, token } = await addUser(store);
-    store.admin.removePrincipal(name);
+    await store.admin.removePrincipal(name);
     await addUser(store, { name });
     expect(failureOf(await store.getMfaStatus(newCall(token))).code).toBe('NOT_FOUND');
     await store.close();
@@ -264,7 +264,7 @@ describe('store audit read', () => {
       valueOf(await store.updateMfa({ ...newCall(token), password: PASSWORD, turnedOn }));
     }
     clock.advance(1000);
-    store.admin.activateDevice(name, 'Tablet');
+    await store.admin.activateDevice(name, 'Tablet');
     clock.advance(1000);
     return { store, token, otherToken: other.token };
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { classifyToken } from '../../src/auth/token-claims.js';
-import { createStoreBackend } from '../../src/backend/store/mfa-store.js';
+import { createSqliteStore } from '../../src/backend/store/sqlite-store.js';
 import { runCli, type CliIo } from '../../src/backend/store/store-cli.js';
 import { makeTempDir, newCall, removeTempDirs } from './store-fixtures.js';
 
@@ -87,7 +87,7 @@ describe('store CLI principals', () => {
     });
     const token = (await cli(['token', 'alice@example.com', '--store', store])).stdout.trim();
 
-    const backend = await createStoreBackend({ path: store });
+    const backend = await createSqliteStore({ path: store });
     const outcome = await backend.updateMfa({ ...newCall(token), password: password ?? '', turnedOn: true });
     await backend.close();
     expect(outcome.ok).toBe(true);

@@ -21,7 +21,7 @@ describe('store concurrent updates', () => {
       ),
     );
     expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
-    const final = store.admin.getPrincipal(name).mfa;
+    const final = (await store.admin.getPrincipal(name)).mfa;
     await store.close();
 
     const db = new Database(storePath, { readonly: true });
@@ -54,13 +54,12 @@ describe('store concurrent updates', () => {
         }),
       ),
     );
-    const actions = first.admin
-      .readAudit({ name })
+    const actions = (await first.admin.readAudit({ name }))
       .reverse()
       .map((event) => event.action)
       .filter((action) => action === 'MFA_ENABLE' || action === 'MFA_DISABLE');
     actions.forEach((action, i) => expect(action).toBe(i % 2 === 0 ? 'MFA_ENABLE' : 'MFA_DISABLE'));
-    expect(first.admin.getPrincipal(name).mfa.turnedOn).toBe(actions.at(-1) === 'MFA_ENABLE');
+    expect((await first.admin.getPrincipal(name)).mfa.turnedOn).toBe(actions.at(-1) === 'MFA_ENABLE');
     await Promise.all([first.close(), second.close()]);
   });
 });

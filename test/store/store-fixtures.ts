@@ -3,11 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  createStoreBackend,
-  type StoreBackend,
-  type StoreOptions,
-} from '../../src/backend/store/mfa-store.js';
+import { createSqliteStore, type SqliteStoreOptions } from '../../src/backend/store/sqlite-store.js';
+import type { StoreBackend } from '../../src/backend/store/store-types.js';
 import type { ScryptParams } from '../../src/backend/store/password-hash.js';
 
 /** Cheap parameters for tests that are not about hashing cost; the hash string records them. */
@@ -43,9 +40,9 @@ export async function removeTempDirs(): Promise<void> {
   await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
-export async function openTestStore(options: Partial<StoreOptions> = {}): Promise<StoreBackend> {
+export async function openTestStore(options: Partial<SqliteStoreOptions> = {}): Promise<StoreBackend> {
   const storePath = options.path ?? path.join(await makeTempDir(), 'store.sqlite');
-  return createStoreBackend({ scryptParams: FAST_SCRYPT, ...options, path: storePath });
+  return createSqliteStore({ scryptParams: FAST_SCRYPT, ...options, path: storePath });
 }
 
 /** A user with a password and (unless told otherwise) an activated device, and a token for it. */
@@ -55,7 +52,7 @@ export async function addUser(
 ): Promise<{ name: string; token: string }> {
   const name = options.name ?? `user-${randomUUID()}@example.com`;
   await store.admin.addPrincipal({ kind: 'user', name, password: options.password ?? PASSWORD });
-  if (options.activated ?? true) store.admin.activateDevice(name, 'Phone');
+  if (options.activated ?? true) await store.admin.activateDevice(name, 'Phone');
   return { name, token: await store.admin.mintToken(name) };
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import type { StoreBackend } from '../../src/backend/store/mfa-store.js';
+import type { StoreBackend } from '../../src/backend/store/store-types.js';
 import { StoreAdminError } from '../../src/backend/store/store-errors.js';
 import { addUser, makeTempDir, newCall, openTestStore, PASSWORD, removeTempDirs } from './store-fixtures.js';
 
@@ -43,11 +43,11 @@ describe('store input validation', () => {
     ['a newline', 'two\nlines'],
     ['surrounding spaces', ' padded '],
   ])('refuses %s with INVALID_INPUT and stores nothing', async (_label, name) => {
-    const before = store.admin.countPrincipals();
+    const before = await store.admin.countPrincipals();
     expect(await adminCode(() => store.admin.addPrincipal({ kind: 'user', name, password: PASSWORD }))).toBe(
       'INVALID_INPUT',
     );
-    expect(store.admin.countPrincipals()).toBe(before);
+    expect(await store.admin.countPrincipals()).toBe(before);
   });
 
   // Each of these can make one name pass for another in the CLI, the audit trail or a log line.
@@ -78,7 +78,7 @@ describe('store input validation', () => {
     ['a lone surrogate', 'alice\uD800@example.com'],
     ['a leading combining mark', '\u0301alice@example.com'],
   ])('refuses a name with %s with INVALID_INPUT and stores nothing', async (_label, name) => {
-    const before = store.admin.countPrincipals();
+    const before = await store.admin.countPrincipals();
     for (const kind of ['user', 'service-account'] as const) {
       const password = kind === 'user' ? PASSWORD : undefined;
       expect({
@@ -89,7 +89,7 @@ describe('store input validation', () => {
         code: 'INVALID_INPUT',
       });
     }
-    expect(store.admin.countPrincipals()).toBe(before);
+    expect(await store.admin.countPrincipals()).toBe(before);
   });
 
   it('refuses a device name with a bidi control or a zero-width character', async () => {
@@ -97,7 +97,7 @@ describe('store input validation', () => {
     for (const device of ['Phone\u202E', 'Ph\u200Bone']) {
       expect(await adminCode(() => store.admin.activateDevice(name, device))).toBe('INVALID_INPUT');
     }
-    expect(store.admin.getPrincipal(name).mfa.activated).toBe(false);
+    expect((await store.admin.getPrincipal(name)).mfa.activated).toBe(false);
   });
 
   it('makes the composed and decomposed spellings of a name one principal (NFC)', async () => {
@@ -107,7 +107,7 @@ describe('store input validation', () => {
     const angstrom = 'j\u00f6rg.\u212Bse@example.com';
     expect(decomposed).not.toBe(composed);
     const { token } = await addUser(store, { name: decomposed });
-    expect(store.admin.getPrincipal(composed).name).toBe(composed);
+    expect((await store.admin.getPrincipal(composed)).name).toBe(composed);
     for (const spelling of [composed, angstrom]) {
       expect(
         await adminCode(() => store.admin.addPrincipal({ kind: 'user', name: spelling, password: PASSWORD })),
@@ -124,8 +124,8 @@ describe('store input validation', () => {
       "INSERT INTO principals (id, kind, name, created_at, updated_at) VALUES ('legacy-id', 'service-account', ?, 0, 0)",
     ).run(legacy);
     db.close();
-    expect(store.admin.getPrincipal(legacy).name).toBe(legacy);
-    store.admin.removePrincipal(legacy);
+    expect((await store.admin.getPrincipal(legacy)).name).toBe(legacy);
+    await store.admin.removePrincipal(legacy);
     expect(await adminCode(() => store.admin.getPrincipal(legacy))).toBe('PRINCIPAL_NOT_FOUND');
   });
 
@@ -143,7 +143,7 @@ describe('store input validation', () => {
     const name = 'J\u00fcrgen.\u4f8b\u3048@example.com';
     const password = 'p\u00e4ssw\u00f6rd \ud83d\udd11';
     const { token } = await addUser(store, { name, password });
-    expect(store.admin.getPrincipal(name).name).toBe(name);
+    expect((await store.admin.getPrincipal(name)).name).toBe(name);
     // The same password typed with decomposed umlauts still matches.
     const decomposed = password.normalize('NFD');
     expect(decomposed).not.toBe(password);

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { CSP_MFA_PATH } from '../../src/backend/csp/csp-paths.js';
 import { createCspSimulator } from '../../src/backend/store/csp-simulator.js';
-import { createStoreBackend, type StoreLogger } from '../../src/backend/store/mfa-store.js';
+import { createSqliteStore } from '../../src/backend/store/sqlite-store.js';
+import type { StoreLogger } from '../../src/backend/store/store-options.js';
 import { StoreAdminError, StoreOpenError } from '../../src/backend/store/store-errors.js';
 import { startGateway } from '../helpers/gateway.js';
 import { MY_MFA, UPDATE_MY_MFA } from '../helpers/operations.js';
@@ -73,7 +74,7 @@ interface UpdateAnswer {
 describe('gateway with its store locked by another process', () => {
   it('keeps /health answering, answers MfaUpstreamUnavailableError before the lock is released, and loses nothing', async () => {
     const storePath = path.join(await makeTempDir(), 'store.sqlite');
-    const admin = await createStoreBackend({ path: storePath });
+    const admin = await createSqliteStore({ path: storePath });
     const { name, token } = await addUser(admin);
     await admin.close();
     const gateway = await startGateway({ MFA_STORE_PATH: storePath });
@@ -129,16 +130,15 @@ describe('gateway with its store locked by another process', () => {
       await gateway.close();
     }
 
-    const reopened = await createStoreBackend({ path: storePath });
+    const reopened = await createSqliteStore({ path: storePath });
     try {
-      expect(reopened.admin.getPrincipal(name).mfa.turnedOn).toBe(false);
+      expect((await reopened.admin.getPrincipal(name)).mfa.turnedOn).toBe(false);
       // Every answered change has its event, the refused one none.
-      expect(
-        reopened.admin
-          .readAudit({ name })
-          .map((event) => event.action)
-          .reverse(),
-      ).toEqual(['MFA_ACTIVATION', 'MFA_ENABLE', 'MFA_DISABLE']);
+      expect((await reopened.admin.readAudit({ name })).map((event) => event.action).reverse()).toEqual([
+        'MFA_ACTIVATION',
+        'MFA_ENABLE',
+        'MFA_DISABLE',
+      ]);
     } finally {
       await reopened.close();
     }
@@ -165,8 +165,8 @@ describe('store calls while another connection holds the lock', () => {
     } finally {
       lock.release();
     }
-    expect(store.admin.readAudit({ name }).map((event) => event.action)).toEqual(['MFA_ACTIVATION']);
-    expect(store.admin.getPrincipal(name).mfa.turnedOn).toBe(false);
+    expect((await store.admin.readAudit({ name })).map((event) => event.action)).toEqual(['MFA_ACTIVATION']);
+    expect((await store.admin.getPrincipal(name)).mfa.turnedOn).toBe(false);
     expect(logger.lines.filter((line) => line.level === 'error')).toEqual([]);
     // The second refusal falls in the first one's reporting interval: one warning, not one per call.
     expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(1);
@@ -190,7 +190,7 @@ describe('store calls while another connection holds the lock', () => {
     await sleep(20);
     lock.release();
     expect(await pending).toEqual({ ok: true, value: { turnedOn: true } });
-    expect(store.admin.readAudit({ name }).map((event) => event.action)).toEqual([
+    expect((await store.admin.readAudit({ name })).map((event) => event.action)).toEqual([
       'MFA_ENABLE',
       'MFA_ACTIVATION',
     ]);
@@ -222,21 +222,21 @@ describe('store calls while another connection holds the lock', () => {
     }
   });
 
-  it('refuses a synchronous admin step with STORE_LOCKED', async () => {
+  it('refuses an admin step with STORE_LOCKED once the lock outlasts its wait', async () => {
     const storePath = path.join(await makeTempDir(), 'store.sqlite');
-    const store = await openTestStore({ path: storePath });
+    const store = await openTestStore({ path: storePath, lockWaitMs: 100 });
     const { name } = await addUser(store, { activated: false });
     const lock = holdWriteLock(storePath);
     let code = 'no error';
     try {
-      store.admin.activateDevice(name, 'Phone');
+      await store.admin.activateDevice(name, 'Phone');
     } catch (error) {
       code = error instanceof StoreAdminError ? error.code : String(error);
     } finally {
       lock.release();
     }
     expect(code).toBe('STORE_LOCKED');
-    expect(store.admin.activateDevice(name, 'Phone').mfa.activated).toBe(true);
+    expect((await store.admin.activateDevice(name, 'Phone')).mfa.activated).toBe(true);
     await store.close();
   });
 });
@@ -256,7 +256,7 @@ describe('opening a store another process has locked', () => {
     }
     expect(code).toBe('STORE_LOCKED');
     const store = await openTestStore({ path: storePath, lockWaitMs: 100 });
-    expect(store.admin.countPrincipals()).toBe(0);
+    expect(await store.admin.countPrincipals()).toBe(0);
     await store.close();
   });
 });

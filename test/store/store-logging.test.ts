@@ -39,7 +39,7 @@ describe('store fault reporting and atomicity', () => {
     expect(logged[0]).not.toContain(PASSWORD);
     expect(logged[0]).not.toContain(token);
     // The event could not be written, so the change it records was rolled back with it.
-    expect(store.admin.getPrincipal(name).mfa.turnedOn).toBe(false);
+    expect((await store.admin.getPrincipal(name)).mfa.turnedOn).toBe(false);
     await store.close();
   });
 });

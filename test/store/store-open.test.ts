@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { createStoreBackend } from '../../src/backend/store/mfa-store.js';
-import { SCHEMA_VERSION } from '../../src/backend/store/migrations.js';
+import { createSqliteStore } from '../../src/backend/store/sqlite-store.js';
+import { SCHEMA_VERSION } from '../../src/backend/store/sqlite-migrations.js';
 import { StoreOpenError } from '../../src/backend/store/store-errors.js';
 import {
   addUser,
@@ -41,7 +41,7 @@ const itWhenReadOnlyPossible = canMakeReadOnly() ? it : it.skip;
 
 async function openError(storePath: string, keyPath?: string): Promise<StoreOpenError> {
   try {
-    const store = await createStoreBackend({ path: storePath, keyPath, scryptParams: FAST_SCRYPT });
+    const store = await createSqliteStore({ path: storePath, keyPath, scryptParams: FAST_SCRYPT });
     await store.close();
   } catch (error) {
     if (error instanceof StoreOpenError) return error;
@@ -59,12 +59,12 @@ describe('store durability', () => {
     await store.close();
 
     const reopened = await openTestStore({ path: storePath });
-    expect(reopened.admin.getPrincipal(name).mfa).toEqual({
+    expect((await reopened.admin.getPrincipal(name)).mfa).toEqual({
       activated: true,
       turnedOn: true,
       deviceName: 'Phone',
     });
-    expect(reopened.admin.readAudit({ name }).map((event) => event.action)).toEqual([
+    expect((await reopened.admin.readAudit({ name })).map((event) => event.action)).toEqual([
       'MFA_ENABLE',
       'MFA_ACTIVATION',
     ]);
@@ -113,7 +113,7 @@ describe('store migrations', () => {
     new Database(storePath).close();
     const store = await openTestStore({ path: storePath });
     await addUser(store);
-    expect(store.admin.countPrincipals()).toBe(1);
+    expect(await store.admin.countPrincipals()).toBe(1);
     await store.close();
   });
 

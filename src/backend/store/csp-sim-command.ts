@@ -5,8 +5,9 @@
 import { parseArgs } from 'node:util';
 import { createCspSimulator } from './csp-simulator.js';
 import { seedDemoIfEmpty } from './demo-seed.js';
-import { createStoreBackend, type StoreBackend } from './mfa-store.js';
+import { createSqliteStore } from './sqlite-store.js';
 import { isStoreError } from './store-errors.js';
+import type { StoreBackend } from './store-types.js';
 import { parseWholeNumber } from '../../whole-number.js';
 
 export const DEFAULT_SIMULATOR_STORE_PATH = './data/csp-sim.sqlite';
@@ -101,7 +102,7 @@ export async function runCspSimulatorCommand(
 
   let store: StoreBackend | undefined;
   try {
-    store = await createStoreBackend({
+    store = await createSqliteStore({
       path: settings.storePath,
       tokenTtlSeconds: settings.tokenTtlSeconds,
       passwordCacheTtlMs: settings.passwordCacheTtlMs,
@@ -109,7 +110,7 @@ export async function runCspSimulatorCommand(
     const demo = await seedDemoIfEmpty(store);
     const simulator = createCspSimulator({ store, delayMs: settings.delayMs });
     const url = await simulator.listen(settings.port, settings.host);
-    io.stdout(`CSP simulator listening on ${url} (store ${store.path})\n`);
+    io.stdout(`CSP simulator listening on ${url} (store ${store.location})\n`);
     io.stdout(`point the gateway at it with: CSP_BASE_URL=${url}\n`);
     if (demo) {
       io.stdout(`seeded demo user ${demo.username} with password ${demo.password}\n`);

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MfaAuditQuery, MfaFailure, MfaFailureCode, Outcome } from '../mfa-backend.js';
-import type { StoreBackend } from './mfa-store.js';
+import type { StoreBackend } from './store-types.js';
 
 import { CSP_MFA_AUDIT_PATH, CSP_MFA_PATH, CSP_MFA_STATUS_PATH } from '../csp/csp-paths.js';
 /** Module 420, "IAM VMwareID", is the service behind these paths (inferred from CSP's error codes). */

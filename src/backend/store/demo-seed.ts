@@ -1,6 +1,6 @@
 /** First-start seeding, so `npm start` on an empty store gives something to try straight away. */
 import { randomBytes } from 'node:crypto';
-import type { StoreBackend } from './mfa-store.js';
+import type { StoreBackend } from './store-types.js';
 import { isStoreError } from './store-errors.js';
 
 export const DEMO_USERNAME = 'demo@example.com';
@@ -22,7 +22,7 @@ export async function seedDemoIfEmpty(
   options?: { username?: string; tokenTtlSeconds?: number },
 ): Promise<DemoCredentials | null> {
   const username = options?.username ?? DEMO_USERNAME;
-  if (store.admin.countPrincipals() > 0) return null;
+  if ((await store.admin.countPrincipals()) > 0) return null;
   const password = randomBytes(18).toString('base64url');
   try {
     await store.admin.addPrincipal({ kind: 'user', name: username, password });
@@ -31,7 +31,7 @@ export async function seedDemoIfEmpty(
     if (isStoreError(error) && error.code === 'PRINCIPAL_EXISTS') return null;
     throw error;
   }
-  store.admin.activateDevice(username, DEMO_DEVICE_NAME);
+  await store.admin.activateDevice(username, DEMO_DEVICE_NAME);
   const token = await store.admin.mintToken(username, { ttlSeconds: options?.tokenTtlSeconds });
   return { username, password, token };
 }

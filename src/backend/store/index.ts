@@ -1,13 +1,17 @@
-/** The embedded store's public face: what `main`, `config` and the contract tests import. */
-export {
-  createStoreBackend,
-  type PrincipalRecord,
-  type StoreAdmin,
-  type StoreBackend,
-  type StoreLogger,
-  type StoreOptions,
-  type StorePrincipalKind,
-} from './mfa-store.js';
+/**
+ * The store's public face. `openStore` loads the database driver when called, so importing this
+ * module does not load better-sqlite3.
+ */
+export { openStore, type OpenStoreOptions, type StoreTarget } from './open-store.js';
+export type {
+  PrincipalRecord,
+  StoreAdmin,
+  StoreBackend,
+  StoreEngine,
+  StorePrincipalKind,
+} from './store-types.js';
+export { DEFAULT_STORE_PATH, type CommonStoreOptions, type StoreLogger } from './store-options.js';
+export type { SqliteStoreOptions } from './sqlite-store.js';
 export { seedDemoIfEmpty, DEMO_DEVICE_NAME, DEMO_USERNAME, type DemoCredentials } from './demo-seed.js';
 export {
   createCspSimulator,
@@ -32,5 +36,4 @@ export {
   StoreOpenError,
   type StoreErrorCode,
 } from './store-errors.js';
-export { SCHEMA_VERSION } from './migrations.js';
-export { DEFAULT_STORE_PATH } from './store-cli.js';
+export { SCHEMA_VERSION } from './sqlite-migrations.js';

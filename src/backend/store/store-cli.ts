@@ -4,12 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createStoreBackend, type PrincipalRecord, type StoreBackend } from './mfa-store.js';
+import { openStore, type StoreTarget } from './open-store.js';
 import { showName, toTerminalJson } from './principal-name.js';
 import { isStoreError } from './store-errors.js';
+import { DEFAULT_STORE_PATH } from './store-options.js';
+import type { PrincipalRecord, StoreBackend } from './store-types.js';
 import { parseWholeNumber } from '../../whole-number.js';
-
-export const DEFAULT_STORE_PATH = './data/mfa-store.sqlite';
 
 /**
  * How long a command waits for another process's lock on the store before it gives up with
@@ -48,7 +48,7 @@ const GLOBAL_OPTIONS: Options = {
   help: { type: 'boolean', short: 'h' },
 };
 
-const GLOBAL_HELP = `  --store <path>   the store file (default: $MFA_STORE_PATH, else ${DEFAULT_STORE_PATH})
+const GLOBAL_HELP = `  --store <path>   a SQLite store file (default: $MFA_STORE_PATH, else ${DEFAULT_STORE_PATH})
   -h, --help       show help`;
 
 const generatePassword = (): string => randomBytes(18).toString('base64url');
@@ -107,7 +107,7 @@ const COMMANDS: Record<string, Command> = {
     options: { json: { type: 'boolean' } },
     positionals: { min: 0, max: 0 },
     async run(store, _args, values, io) {
-      const records = store.admin.listPrincipals();
+      const records = await store.admin.listPrincipals();
       if (values.json === true) io.stdout(`${toTerminalJson(records)}\n`);
       else if (records.length === 0) io.stdout('no principals\n');
       else io.stdout(records.map((record) => `${describe(record)}\n`).join(''));
@@ -119,7 +119,7 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     positionals: { min: 1, max: 1 },
     async run(store, [name = ''], _values, io) {
-      store.admin.removePrincipal(name);
+      await store.admin.removePrincipal(name);
       io.stdout(`removed ${showName(name)}\n`);
     },
   },
@@ -129,7 +129,7 @@ const COMMANDS: Record<string, Command> = {
     options: { 'password-stdin': { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
     async run(store, [name = ''], values, io) {
-      store.admin.getPrincipal(name);
+      await store.admin.getPrincipal(name);
       const { password, generated } = await passwordFrom(values, io);
       await store.admin.setPassword(name, password);
       io.stdout(`password set for ${showName(name)}\n`);
@@ -142,7 +142,7 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     positionals: { min: 2, max: 2 },
     async run(store, [name = '', device = ''], _values, io) {
-      io.stdout(`${describe(store.admin.activateDevice(name, device))}\n`);
+      io.stdout(`${describe(await store.admin.activateDevice(name, device))}\n`);
     },
   },
   deactivate: {
@@ -151,7 +151,7 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     positionals: { min: 1, max: 1 },
     async run(store, [name = ''], _values, io) {
-      io.stdout(`${describe(store.admin.deactivateDevice(name))}\n`);
+      io.stdout(`${describe(await store.admin.deactivateDevice(name))}\n`);
     },
   },
   token: {
@@ -169,7 +169,10 @@ const COMMANDS: Record<string, Command> = {
     options: { limit: { type: 'string' }, json: { type: 'boolean' } },
     positionals: { min: 0, max: 1 },
     async run(store, [name], values, io) {
-      const events = store.admin.readAudit({ name, limit: positiveInt(values.limit, '--limit') ?? 50 });
+      const events = await store.admin.readAudit({
+        name,
+        limit: positiveInt(values.limit, '--limit') ?? 50,
+      });
       if (values.json === true) {
         io.stdout(`${toTerminalJson(events)}\n`);
         return;
@@ -196,7 +199,13 @@ function overallHelp(): string {
   const lines = Object.entries(COMMANDS).map(
     ([, command]) => `  ${command.usage.padEnd(48)} ${command.summary}`,
   );
-  return `usage: store <command> [options]\n\nManages the embedded MFA store.\n\ncommands:\n${lines.join('\n')}\n\nglobal options:\n${GLOBAL_HELP}\n\nRun "store <command> --help" for one command.\n`;
+  return `usage: store <command> [options]\n\nManages the MFA store.\n\ncommands:\n${lines.join('\n')}\n\nglobal options:\n${GLOBAL_HELP}\n\nRun "store <command> --help" for one command.\n`;
+}
+
+function storeTarget(values: Values, env: CliIo['env']): StoreTarget {
+  return {
+    path: typeof values.store === 'string' ? values.store : (env.MFA_STORE_PATH ?? DEFAULT_STORE_PATH),
+  };
 }
 
 /** Runs one CLI command; resolves the process exit code. */
@@ -238,12 +247,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_USAGE;
   }
 
-  const storePath =
-    typeof values.store === 'string' ? values.store : (io.env.MFA_STORE_PATH ?? DEFAULT_STORE_PATH);
   let store: StoreBackend | undefined;
   try {
-    store = await createStoreBackend({
-      path: storePath,
+    store = await openStore(storeTarget(values, io.env), {
       busyTimeoutMs: CLI_LOCK_WAIT_MS,
       lockWaitMs: CLI_LOCK_WAIT_MS,
     });

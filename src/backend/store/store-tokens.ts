@@ -1,21 +1,12 @@
 /**
- * Local access tokens for store mode: RS256 JWTs shaped like CSP's, signed with a key kept next to
- * the database. The store is the only authority for them, so it checks every one it is handed.
+ * Local access tokens for store mode: RS256 JWTs shaped like CSP's, signed with the store's key (a
+ * file next to a SQLite store, a row in a PostgreSQL store: see `signing-key.ts`). The store is the
+ * only authority for them, so it checks every one it is handed.
  */
-import {
-  generateKeyPair as generateKeyPairCallback,
-  createPrivateKey,
-  createPublicKey,
-  randomUUID,
-  type KeyObject,
-} from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, jwtVerify, SignJWT } from 'jose';
-import { StoreOpenError } from './store-errors.js';
+import type { SigningKey } from './signing-key.js';
 import { canonicalToken } from '../../auth/canonical-token.js';
-
-const generateKeyPair = promisify(generateKeyPairCallback);
 
 /** CSP's user tokens carry `<domain>:<uuid>` subjects; ours always use this domain. */
 export const USER_DOMAIN = 'vmwareid';
@@ -35,7 +26,7 @@ export type TokenSubject =
   | { readonly kind: 'service-account'; readonly clientId: string };
 
 export interface StoreTokensOptions {
-  readonly keyPath: string;
+  readonly key: SigningKey;
   readonly issuer: string;
   /** The org id put in `context_name`. */
   readonly orgId: string;
@@ -48,75 +39,6 @@ export interface StoreTokens {
   mint(principal: TokenPrincipal, ttlSeconds?: number): Promise<string>;
   /** The subject of a token we signed that has not expired, else null. Never throws for bad input. */
   verify(token: string): Promise<TokenSubject | null>;
-}
-
-interface SigningKey {
-  readonly privateKey: KeyObject;
-  readonly publicKey: KeyObject;
-}
-
-function keyFromPem(keyPath: string, pem: string): SigningKey {
-  try {
-    const privateKey = createPrivateKey(pem);
-    if (privateKey.asymmetricKeyType !== 'rsa') throw new Error('not an RSA key');
-    return { privateKey, publicKey: createPublicKey(privateKey) };
-  } catch (error) {
-    throw new StoreOpenError(
-      'STORE_KEY_INVALID',
-      keyPath,
-      `the file at ${keyPath} is not an RSA private key`,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
-
-/**
- * Creates the key on first start. Written to a temporary file and hard-linked into place, so two
- * processes starting together (server and CLI) never see a half-written key and agree on one winner.
- */
-async function loadOrCreateKey(keyPath: string): Promise<SigningKey> {
-  try {
-    return keyFromPem(keyPath, await fs.readFile(keyPath, 'utf8'));
-  } catch (error) {
-    if (errnoCode(error) !== 'ENOENT') {
-      if (error instanceof StoreOpenError) throw error;
-      throw new StoreOpenError(
-        'STORE_KEY_INVALID',
-        keyPath,
-        `cannot read the token signing key at ${keyPath}`,
-        {
-          cause: error,
-        },
-      );
-    }
-  }
-  const { privateKey } = await generateKeyPair('rsa', { modulusLength: 2048 });
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' });
-  const temporary = `${keyPath}.${randomUUID()}.tmp`;
-  try {
-    await fs.writeFile(temporary, pem, { mode: 0o600, flag: 'wx' });
-    await fs.link(temporary, keyPath).catch((error: unknown) => {
-      if (errnoCode(error) !== 'EEXIST') throw error;
-    });
-  } catch (error) {
-    const code = errnoCode(error);
-    const readOnly = code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
-    throw new StoreOpenError(
-      readOnly ? 'STORE_READ_ONLY' : 'STORE_KEY_INVALID',
-      keyPath,
-      `cannot create the token signing key at ${keyPath} (${code ?? 'unknown error'})`,
-      { cause: error },
-    );
-  } finally {
-    await fs.rm(temporary, { force: true });
-  }
-  return keyFromPem(keyPath, await fs.readFile(keyPath, 'utf8'));
 }
 
 function parseSubject(sub: unknown): TokenSubject | null {
@@ -133,8 +55,7 @@ function parseSubject(sub: unknown): TokenSubject | null {
 }
 
 export async function createStoreTokens(options: StoreTokensOptions): Promise<StoreTokens> {
-  const { keyPath, issuer, orgId, ttlSeconds, now } = options;
-  const key = await loadOrCreateKey(keyPath);
+  const { key, issuer, orgId, ttlSeconds, now } = options;
   const kid = await calculateJwkThumbprint(await exportJWK(key.publicKey));
   const verified = new Map<string, { subject: TokenSubject; expiresAtMs: number }>();
 

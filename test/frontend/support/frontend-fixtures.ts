@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createStoreBackend } from '../../../src/backend/store/mfa-store.js';
+import { createSqliteStore } from '../../../src/backend/store/sqlite-store.js';
 import { startGateway, type TestGateway } from '../../helpers/gateway.js';
 import { FAST_SCRYPT, PASSWORD } from '../../store/store-fixtures.js';
 
@@ -31,14 +31,14 @@ export async function startStoreGateway(env: Record<string, string> = {}): Promi
   const dir = await mkdtemp(path.join(tmpdir(), 'fe-kit-'));
   const storePath = path.join(dir, 'store.sqlite');
   // The admin handle shares the file with the gateway, as `npm run store` does with a running gateway.
-  const admin = await createStoreBackend({ path: storePath, scryptParams: FAST_SCRYPT });
+  const admin = await createSqliteStore({ path: storePath, scryptParams: FAST_SCRYPT });
   const gateway = await startGateway({ MFA_STORE_PATH: storePath, ...env });
   return {
     gateway,
     storePath,
     async addUser(name = `user-${++users}@example.com`) {
       await admin.admin.addPrincipal({ kind: 'user', name, password: PASSWORD });
-      admin.admin.activateDevice(name, DEVICE_NAME);
+      await admin.admin.activateDevice(name, DEVICE_NAME);
       return { name, token: await admin.admin.mintToken(name) };
     },
     async close() {

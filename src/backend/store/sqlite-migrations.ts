@@ -1,5 +1,5 @@
 /**
- * Schema migrations, tracked in `PRAGMA user_version`. Each step runs in its own transaction
+ * The SQLite store's schema migrations, tracked in `PRAGMA user_version`. Each step runs in its own transaction
  * together with the version bump, so a crash leaves the file at the previous version, never between.
  */
 import { randomUUID } from 'node:crypto';
