@@ -3,7 +3,7 @@
  * (through the `env` argument main.ts passes in); defaults live here and nowhere else.
  */
 import path from 'node:path';
-import { DEFAULT_STORE_PATH } from './backend/store/store-options.js';
+import { DEFAULT_STORE_PATH, parseStoreUrl } from './backend/store/store-options.js';
 import { parseWholeNumber } from './whole-number.js';
 
 /** `strict`: no username, acct or domain, and a cid/azp. `vmware`: VMware's own rule, no username and a cid/azp. */
@@ -13,7 +13,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export type BackendConfig =
   | { readonly kind: 'csp'; readonly baseUrl: URL; readonly timeoutMs: number }
-  | { readonly kind: 'store'; readonly path: string };
+  | { readonly kind: 'store'; readonly engine: 'sqlite'; readonly path: string }
+  | { readonly kind: 'store'; readonly engine: 'postgres'; readonly url: URL };
 
 export interface Config {
   readonly host: string;
@@ -136,6 +137,11 @@ export const SETTINGS = {
     flag: '--store',
     help: 'SQLite file of the embedded store (used when CSP_BASE_URL is unset); created on demand.',
     fallback: DEFAULT_STORE_PATH,
+  },
+  storeUrl: {
+    env: 'MFA_STORE_URL',
+    flag: '--store-url',
+    help: 'PostgreSQL store shared by several instances, postgres://user@host:5432/db; used instead of MFA_STORE_PATH.',
   },
   port: {
     env: 'PORT',
@@ -496,7 +502,15 @@ export function loadConfig(
     const baseUrl = parseBaseUrl(rawBaseUrl, errors);
     if (baseUrl) backend = { kind: 'csp', baseUrl, timeoutMs };
   } else {
-    backend = { kind: 'store', path: path.resolve(read('storePath') ?? '') };
+    const rawStoreUrl = read('storeUrl');
+    const storeUrl = rawStoreUrl === undefined ? undefined : parseStoreUrl(rawStoreUrl);
+    if (typeof storeUrl === 'string') errors.push(storeUrl);
+    else if (storeUrl) backend = { kind: 'store', engine: 'postgres', url: storeUrl };
+    else backend = { kind: 'store', engine: 'sqlite', path: path.resolve(read('storePath') ?? '') };
+  }
+  // In CSP mode CSP is the authority and no store is opened: a URL given anyway is a mistake to say.
+  if (rawBaseUrl !== undefined && read('storeUrl') !== undefined) {
+    errors.push('MFA_STORE_URL needs CSP_BASE_URL unset (with CSP_BASE_URL no store is used).');
   }
 
   const production = read('nodeEnv') === 'production';

@@ -1,6 +1,7 @@
 /**
  * The backend stack, assembled in one place and read top to bottom: the base backend the configuration
- * picks (CSP when CSP_BASE_URL is set, otherwise the embedded store), then the guards around it.
+ * picks (CSP when CSP_BASE_URL is set, otherwise a store: the PostgreSQL database MFA_STORE_URL, else
+ * the SQLite file MFA_STORE_PATH), then the guards around it.
  */
 import { createTokenVerifier } from '../auth/token-verifier.js';
 import { type Config, type SecurityConfig } from '../config.js';
@@ -76,13 +77,16 @@ async function openBaseBackend(
       backend: createCspMfaClient({ baseUrl, timeoutMs, logger, ...(observer ? { observer } : {}) }),
     };
   }
-  // Loaded only in store mode, so a CSP deployment never loads the native SQLite module.
+  // Loaded only in store mode: a CSP deployment loads no database driver, a store only its own.
   const { openStore } = await import('./store/open-store.js');
   const { seedDemoIfEmpty } = await import('./store/demo-seed.js');
   const { isStoreError } = await import('./store/store-errors.js');
+  const target =
+    config.backend.engine === 'postgres' ? { url: config.backend.url } : { path: config.backend.path };
   try {
-    const store = await openStore({ path: config.backend.path }, { logger });
-    const demo = await seedDemoIfEmpty(store);
+    const store = await openStore(target, { logger });
+    // A shared database is an operator's: no demo user with a password printed at start.
+    const demo = store.engine === 'sqlite' ? await seedDemoIfEmpty(store) : null;
     logger.info(
       { engine: store.engine, path: store.location, schemaVersion: store.schemaVersion },
       'embedded store open',

@@ -1,18 +1,28 @@
-import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
-import { addUser, makeTempDir, newCall, openTestStore, PASSWORD, removeTempDirs } from './store-fixtures.js';
+import type { StoreBackend } from '../../src/backend/store/store-types.js';
+import {
+  addUser,
+  newCall,
+  newTestLocation,
+  openTestStore,
+  PASSWORD,
+  removeTempDirs,
+  testEngines,
+} from './store-fixtures.js';
 
 afterAll(removeTempDirs);
 
-interface EventRow {
-  readonly action: string;
+/** The principal's MFA_ENABLE / MFA_DISABLE events, oldest first. */
+async function flips(store: StoreBackend, name: string): Promise<string[]> {
+  return (await store.admin.readAudit({ name, limit: 1000 }))
+    .reverse()
+    .map((event) => event.action)
+    .filter((action) => action === 'MFA_ENABLE' || action === 'MFA_DISABLE');
 }
 
-describe('store concurrent updates', () => {
+describe.each(await testEngines())('%s store concurrent updates', (engine) => {
   it('leaves a consistent row and exactly one audit event per effective change after 50 alternating updates', async () => {
-    const storePath = path.join(await makeTempDir(), 'store.sqlite');
-    const store = await openTestStore({ path: storePath });
+    const store = await openTestStore({ engine });
     const { name, token } = await addUser(store);
 
     const outcomes = await Promise.all(
@@ -22,16 +32,8 @@ describe('store concurrent updates', () => {
     );
     expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
     const final = (await store.admin.getPrincipal(name)).mfa;
+    const events = await flips(store, name);
     await store.close();
-
-    const db = new Database(storePath, { readonly: true });
-    const events = db
-      .prepare<[], EventRow>(
-        "SELECT action FROM audit_events WHERE action IN ('MFA_ENABLE', 'MFA_DISABLE') ORDER BY seq",
-      )
-      .all()
-      .map((row) => row.action);
-    db.close();
 
     // Every event is a real flip: starting from off, the actions strictly alternate, and the last one is the row's state.
     expect(events.length).toBeGreaterThan(0);
@@ -40,10 +42,10 @@ describe('store concurrent updates', () => {
     expect(final.activated).toBe(true);
   });
 
-  it('serialises updates from two connections to one file', async () => {
-    const storePath = path.join(await makeTempDir(), 'store.sqlite');
-    const first = await openTestStore({ path: storePath });
-    const second = await openTestStore({ path: storePath });
+  it('serialises updates from two connections to one store', async () => {
+    const location = await newTestLocation(engine);
+    const first = await openTestStore({ engine, ...location });
+    const second = await openTestStore({ engine, ...location });
     const { name, token } = await addUser(first);
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -54,12 +56,38 @@ describe('store concurrent updates', () => {
         }),
       ),
     );
-    const actions = (await first.admin.readAudit({ name }))
-      .reverse()
-      .map((event) => event.action)
-      .filter((action) => action === 'MFA_ENABLE' || action === 'MFA_DISABLE');
+    const actions = await flips(first, name);
     actions.forEach((action, i) => expect(action).toBe(i % 2 === 0 ? 'MFA_ENABLE' : 'MFA_DISABLE'));
     expect((await first.admin.getPrincipal(name)).mfa.turnedOn).toBe(actions.at(-1) === 'MFA_ENABLE');
     await Promise.all([first.close(), second.close()]);
+  });
+
+  it('holds the failed-attempt limit across connections under a burst of wrong passwords', async () => {
+    const location = await newTestLocation(engine);
+    const handles = [
+      await openTestStore({ engine, ...location }),
+      await openTestStore({ engine, ...location }),
+      await openTestStore({ engine, ...location }),
+    ];
+    const [first] = handles as [StoreBackend];
+    const { name, token } = await addUser(first);
+    const outcomes = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (handles[i % handles.length] as StoreBackend).updateMfa({
+          ...newCall(token),
+          password: 'not the password',
+          turnedOn: true,
+        }),
+      ),
+    );
+    const codes = outcomes.map((outcome) => (outcome.ok ? 'ok' : outcome.failure.code));
+    // Counted from the audit trail under the row lock: five failures recorded, the rest refused unheard.
+    expect(codes.filter((code) => code === 'WRONG_PASSWORD')).toHaveLength(5);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(55);
+    const failures = (await first.admin.readAudit({ name })).filter(
+      (event) => event.action === 'MFA_AUTHENTICATION_FAILURE',
+    );
+    expect(failures).toHaveLength(5);
+    await Promise.all(handles.map((handle) => handle.close()));
   });
 });

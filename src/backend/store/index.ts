@@ -1,6 +1,6 @@
 /**
- * The store's public face. `openStore` loads the database driver when called, so importing this
- * module does not load better-sqlite3.
+ * The store's public face. `openStore` loads only the database driver its target needs, so importing
+ * this module loads neither better-sqlite3 nor pg.
  */
 export { openStore, type OpenStoreOptions, type StoreTarget } from './open-store.js';
 export type {
@@ -12,6 +12,7 @@ export type {
 } from './store-types.js';
 export { DEFAULT_STORE_PATH, type CommonStoreOptions, type StoreLogger } from './store-options.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';
+export type { PostgresStoreOptions } from './postgres-store.js';
 export { seedDemoIfEmpty, DEMO_DEVICE_NAME, DEMO_USERNAME, type DemoCredentials } from './demo-seed.js';
 export {
   createCspSimulator,
@@ -37,3 +38,4 @@ export {
   type StoreErrorCode,
 } from './store-errors.js';
 export { SCHEMA_VERSION } from './sqlite-migrations.js';
+export { POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';

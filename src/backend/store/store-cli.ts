@@ -7,20 +7,21 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openStore, type StoreTarget } from './open-store.js';
 import { showName, toTerminalJson } from './principal-name.js';
 import { isStoreError } from './store-errors.js';
-import { DEFAULT_STORE_PATH } from './store-options.js';
+import { DEFAULT_STORE_PATH, parseStoreUrl } from './store-options.js';
 import type { PrincipalRecord, StoreBackend } from './store-types.js';
 import { parseWholeNumber } from '../../whole-number.js';
 
 /**
  * How long a command waits for another process's lock on the store before it gives up with
- * STORE_LOCKED. A command serves nobody else, so it simply lets SQLite wait on its thread.
+ * STORE_LOCKED. A command serves nobody else, so it simply lets SQLite wait on its thread
+ * (PostgreSQL: its `lock_timeout`).
  */
 export const CLI_LOCK_WAIT_MS = 2000;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Only `MFA_STORE_PATH` is read. */
+  /** Only `MFA_STORE_URL` and `MFA_STORE_PATH` are read. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** All of standard input, for `--password-stdin`. */
   readonly readStdin: () => Promise<string>;
@@ -45,10 +46,12 @@ class UsageError extends Error {}
 
 const GLOBAL_OPTIONS: Options = {
   store: { type: 'string' },
+  url: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
 const GLOBAL_HELP = `  --store <path>   a SQLite store file (default: $MFA_STORE_PATH, else ${DEFAULT_STORE_PATH})
+  --url <url>      a PostgreSQL store instead, postgres://user@host:5432/db (default: $MFA_STORE_URL)
   -h, --help       show help`;
 
 const generatePassword = (): string => randomBytes(18).toString('base64url');
@@ -199,13 +202,23 @@ function overallHelp(): string {
   const lines = Object.entries(COMMANDS).map(
     ([, command]) => `  ${command.usage.padEnd(48)} ${command.summary}`,
   );
-  return `usage: store <command> [options]\n\nManages the MFA store.\n\ncommands:\n${lines.join('\n')}\n\nglobal options:\n${GLOBAL_HELP}\n\nRun "store <command> --help" for one command.\n`;
+  return `usage: store <command> [options]\n\nManages the MFA store (a SQLite file, or a PostgreSQL database with --url).\n\ncommands:\n${lines.join('\n')}\n\nglobal options:\n${GLOBAL_HELP}\n\nRun "store <command> --help" for one command.\n`;
 }
 
+/** The flags first, then the environment, as the gateway reads them: a store URL wins over a path. */
 function storeTarget(values: Values, env: CliIo['env']): StoreTarget {
-  return {
-    path: typeof values.store === 'string' ? values.store : (env.MFA_STORE_PATH ?? DEFAULT_STORE_PATH),
-  };
+  if (typeof values.store === 'string' && typeof values.url === 'string') {
+    throw new UsageError('give --store or --url, not both');
+  }
+  if (typeof values.store === 'string') return { path: values.store };
+  const fromFlag = typeof values.url === 'string';
+  const rawUrl = fromFlag ? values.url : env.MFA_STORE_URL?.trim() || undefined;
+  if (typeof rawUrl === 'string') {
+    const url = parseStoreUrl(rawUrl, fromFlag ? '--url' : 'MFA_STORE_URL');
+    if (typeof url === 'string') throw new UsageError(url);
+    return { url };
+  }
+  return { path: env.MFA_STORE_PATH ?? DEFAULT_STORE_PATH };
 }
 
 /** Runs one CLI command; resolves the process exit code. */

@@ -96,3 +96,29 @@ export function resolveStoreSettings(
   }
   return settings;
 }
+
+/**
+ * A PostgreSQL store URL (`postgres://user[:password]@host[:port]/database[?options]`), or the one-line
+ * reason it is not one. The reason never repeats the URL: it may carry a password.
+ */
+export function parseStoreUrl(raw: string, name = 'MFA_STORE_URL'): URL | string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `${name} must be a postgres:// URL such as postgres://user@db.example:5432/mfa.`;
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    return `${name} must be a postgres:// or postgresql:// URL, got '${url.protocol}'.`;
+  }
+  if (url.hostname === '' && !url.searchParams.has('host')) {
+    return `${name} must name the database host, e.g. postgres://user@db.example:5432/mfa.`;
+  }
+  return url;
+}
+
+/** The URL as logs and messages may show it: no password, no query (which may hold one too). */
+export function storeUrlLocation(url: URL): string {
+  const user = url.username ? `${url.username}@` : '';
+  return `${url.protocol}//${user}${url.host}${url.pathname}`;
+}
