@@ -1,6 +1,7 @@
 /**
- * The backend contract: the same GraphQL scenarios against both backends — the embedded store in-process,
- * and the CSP client talking over HTTP to the CSP simulator — must give identical answers.
+ * The backend contract: the same GraphQL scenarios against every backend — the SQLite store, the
+ * PostgreSQL store (when a server answers; otherwise one printed line says it is skipped), and the
+ * CSP client talking over HTTP to the CSP simulator — must give identical answers.
  * Only the transport facts that exist on one side alone (statusCode, cspErrorCode, moduleCode, requestId)
  * are left out of the comparison; everything a client branches on is compared.
  */
@@ -9,9 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createCspSimulator, type CspSimulator } from '../../src/backend/store/csp-simulator.js';
+import { createPostgresStore } from '../../src/backend/store/postgres-store.js';
 import { createSqliteStore } from '../../src/backend/store/sqlite-store.js';
 import type { StoreBackend } from '../../src/backend/store/store-types.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { createTestSchema, postgresUnavailable } from '../store/postgres-fixtures.js';
 
 const CONTRACT_FIELDS = `
   __typename
@@ -56,12 +59,33 @@ async function openStores(dir: string) {
   return { file, admin, pastAdmin };
 }
 
+/** The gateway on a PostgreSQL store of its own schema (MFA_STORE_URL), administered through the same schema. */
+async function postgresSide(): Promise<Side> {
+  const schema = await createTestSchema();
+  const admin = await createPostgresStore({ url: schema.url });
+  const pastAdmin = await createPostgresStore({ url: schema.url, now: () => Date.now() - 2 * 3_600_000 });
+  await seed(admin);
+  const gateway = await startGateway({ MFA_STORE_URL: schema.url.href });
+  return {
+    name: 'postgres',
+    gateway,
+    admin,
+    pastAdmin,
+    close: async () => {
+      await gateway.close();
+      await admin.close();
+      await pastAdmin.close();
+      await schema.drop();
+    },
+  };
+}
+
 async function storeSide(): Promise<Side> {
   const dir = await mkdtemp(path.join(tmpdir(), 'contract-store-'));
   const { file, admin, pastAdmin } = await openStores(dir);
   const gateway = await startGateway({ MFA_STORE_PATH: file });
   return {
-    name: 'store',
+    name: 'sqlite',
     gateway,
     admin,
     pastAdmin,
@@ -253,21 +277,26 @@ const SCENARIOS: Array<[string, string, Step]> = [
   ],
 ];
 
-describe('the backend contract (store in-process vs CSP client → simulator)', () => {
+const postgresSkipped = await postgresUnavailable();
+if (postgresSkipped) console.log(`the contract runs without its PostgreSQL side: ${postgresSkipped}`);
+
+describe('the backend contract (SQLite store, PostgreSQL store, CSP client → simulator)', () => {
   let sides: Side[];
 
   beforeAll(async () => {
-    sides = await Promise.all([storeSide(), cspSide()]);
+    sides = await Promise.all([storeSide(), cspSide(), ...(postgresSkipped ? [] : [postgresSide()])]);
   });
 
   afterAll(async () => {
     await Promise.all(sides.map((s) => s.close()));
   });
 
-  it.each(SCENARIOS)('%s: %s on both, identical answers', async (_name, typename, step) => {
-    const [storeAnswer, cspAnswer] = [await step(sides[0] as Side), await step(sides[1] as Side)];
-    expect(storeAnswer).toEqual(cspAnswer);
-    const { data, errors } = storeAnswer as {
+  it.each(SCENARIOS)('%s: %s on every side, identical answers', async (_name, typename, step) => {
+    const answers: Array<{ side: string; answer: unknown }> = [];
+    for (const side of sides) answers.push({ side: side.name, answer: await step(side) });
+    const [first] = answers as [{ side: string; answer: unknown }];
+    for (const other of answers.slice(1)) expect(other).toEqual({ side: other.side, answer: first.answer });
+    const { data, errors } = first.answer as {
       data?: Record<string, { __typename: string }>;
       errors?: unknown;
     };
@@ -275,7 +304,7 @@ describe('the backend contract (store in-process vs CSP client → simulator)', 
     expect(Object.values(data ?? {})[0]?.__typename).toBe(typename);
   });
 
-  it('reads the same audit trail on both sides: newest first, filtered, paged, with the reason of a refusal', async () => {
+  it('reads the same audit trail on every side: newest first, filtered, paged, with the reason of a refusal', async () => {
     for (const side of sides) {
       const token = await as(side, 'alice@example.com');
       expect(await audit(side, token)).toMatchObject({
@@ -313,24 +342,28 @@ describe('the backend contract (store in-process vs CSP client → simulator)', 
     }
   });
 
-  it('carries the store’s device and user details into MfaStatus', async () => {
-    const side = sides[0] as Side;
-    const token = await as(side, 'alice@example.com');
-    expect(await update(side, token, 'wrong', true)).toMatchObject({
-      data: { updateMyMfa: { __typename: 'MfaWrongPasswordError', code: 'WRONG_PASSWORD' } },
-    });
-    expect(await update(side, await as(side, 'bob@example.com'), 'bob-password', true)).toMatchObject({
-      data: { updateMyMfa: { __typename: 'MfaConflictError', code: 'CONFLICT' } },
-    });
-    expect(await read(side, token)).toMatchObject({
-      data: {
-        myMfa: {
-          __typename: 'MfaStatus',
-          activated: true,
-          deviceName: 'Alice phone',
-          username: 'alice@example.com',
+  it.each(['sqlite', 'postgres'])(
+    'carries the %s store’s device and user details into MfaStatus',
+    async (name) => {
+      const side = sides.find((candidate) => candidate.name === name);
+      if (!side) return; // PostgreSQL absent: said once above
+      const token = await as(side, 'alice@example.com');
+      expect(await update(side, token, 'wrong', true)).toMatchObject({
+        data: { updateMyMfa: { __typename: 'MfaWrongPasswordError', code: 'WRONG_PASSWORD' } },
+      });
+      expect(await update(side, await as(side, 'bob@example.com'), 'bob-password', true)).toMatchObject({
+        data: { updateMyMfa: { __typename: 'MfaConflictError', code: 'CONFLICT' } },
+      });
+      expect(await read(side, token)).toMatchObject({
+        data: {
+          myMfa: {
+            __typename: 'MfaStatus',
+            activated: true,
+            deviceName: 'Alice phone',
+            username: 'alice@example.com',
+          },
         },
-      },
-    });
-  });
+      });
+    },
+  );
 });
