@@ -51,72 +51,64 @@ async function seed(admin: StoreBackend): Promise<void> {
   await admin.admin.addPrincipal({ kind: 'service-account', name: 'robot-app' });
 }
 
-async function openStores(dir: string) {
-  const file = path.join(dir, 'mfa.sqlite');
-  const admin = await createSqliteStore({ path: file });
-  const pastAdmin = await createSqliteStore({ path: file, now: () => Date.now() - 2 * 3_600_000 });
+/** Two handles on one store, seeded: one now, one two hours behind (to mint tokens already expired). */
+async function openStores(open: (now?: () => number) => Promise<StoreBackend>) {
+  const admin = await open();
+  const pastAdmin = await open(() => Date.now() - 2 * 3_600_000);
   await seed(admin);
-  return { file, admin, pastAdmin };
+  return { admin, pastAdmin };
 }
 
-/** The gateway on a PostgreSQL store of its own schema (MFA_STORE_URL), administered through the same schema. */
-async function postgresSide(): Promise<Side> {
-  const schema = await createTestSchema();
-  const admin = await createPostgresStore({ url: schema.url });
-  const pastAdmin = await createPostgresStore({ url: schema.url, now: () => Date.now() - 2 * 3_600_000 });
-  await seed(admin);
-  const gateway = await startGateway({ MFA_STORE_URL: schema.url.href });
+/** A side; closing stops the gateway, then `stop` (a simulator), the store handles, then `remove`s the data. */
+function side(
+  name: string,
+  gateway: TestGateway,
+  stores: { admin: StoreBackend; pastAdmin: StoreBackend },
+  cleanup: { stop?: () => Promise<unknown>; remove: () => Promise<unknown> },
+): Side {
   return {
-    name: 'postgres',
+    name,
     gateway,
-    admin,
-    pastAdmin,
+    ...stores,
     close: async () => {
       await gateway.close();
-      await admin.close();
-      await pastAdmin.close();
-      await schema.drop();
+      await cleanup.stop?.();
+      await stores.admin.close();
+      await stores.pastAdmin.close();
+      await cleanup.remove();
     },
   };
 }
+
+const sqliteStores = (file: string) =>
+  openStores((now) => createSqliteStore({ path: file, ...(now ? { now } : {}) }));
 
 async function storeSide(): Promise<Side> {
   const dir = await mkdtemp(path.join(tmpdir(), 'contract-store-'));
-  const { file, admin, pastAdmin } = await openStores(dir);
+  const file = path.join(dir, 'mfa.sqlite');
+  const stores = await sqliteStores(file);
   const gateway = await startGateway({ MFA_STORE_PATH: file });
-  return {
-    name: 'sqlite',
-    gateway,
-    admin,
-    pastAdmin,
-    close: async () => {
-      await gateway.close();
-      await admin.close();
-      await pastAdmin.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return side('sqlite', gateway, stores, { remove: () => rm(dir, { recursive: true, force: true }) });
+}
+
+/** The gateway on a PostgreSQL store in a schema of its own (MFA_STORE_URL). */
+async function postgresSide(): Promise<Side> {
+  const schema = await createTestSchema();
+  const stores = await openStores((now) => createPostgresStore({ url: schema.url, ...(now ? { now } : {}) }));
+  const gateway = await startGateway({ MFA_STORE_URL: schema.url.href });
+  return side('postgres', gateway, stores, { remove: () => schema.drop() });
 }
 
 async function cspSide(): Promise<Side> {
   const dir = await mkdtemp(path.join(tmpdir(), 'contract-csp-'));
-  const { admin, pastAdmin } = await openStores(dir);
-  const simulator: CspSimulator = createCspSimulator({ store: admin });
+  const stores = await sqliteStores(path.join(dir, 'mfa.sqlite'));
+  const simulator: CspSimulator = createCspSimulator({ store: stores.admin });
   const url = await simulator.listen(0, '127.0.0.1');
   const gateway = await startGateway({ CSP_BASE_URL: url });
-  return {
-    name: 'csp',
-    gateway,
-    admin,
-    pastAdmin,
-    close: async () => {
-      await gateway.close();
-      await simulator.close();
-      await admin.close();
-      await pastAdmin.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return side('csp', gateway, stores, {
+    stop: () => simulator.close(),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  });
 }
 
 type Step = (side: Side) => Promise<unknown>;

@@ -107,9 +107,9 @@ export interface StoreDriver {
   readonly schemaVersion: number;
   isOpen(): boolean;
   /**
-   * Steps for one contract call or one admin command. A lock held by another connection is waited
-   * out within one `lockWaitMs` budget for all of them, then they throw `StoreLockTimeout`;
-   * `onWait` hears once that a step met such a lock.
+   * Steps for one contract call or one admin command. A lock another connection holds is waited
+   * out for `lockWaitMs` (SQLite: one budget for all the steps, on timers, and `onWait` hears once
+   * that a step met the lock; PostgreSQL: `lock_timeout` per statement), then `StoreLockTimeout`.
    */
   steps(onWait?: () => void): StoreSteps;
   /** A fault meaning "the database cannot serve now" (unreachable, shutting down, contended), not a bug. */
