@@ -35,7 +35,7 @@ const redisBinary = redisServerPath();
 const skipReason =
   pgMissing ??
   (redisBinary ? null : 'redis-server is not installed (CI installs the Debian package redis-server)');
-if (skipReason) console.log(`skipping the multi-instance test: ${skipReason}`);
+if (skipReason) process.stderr.write(`skipping the multi-instance test: ${skipReason}\n`);
 const describeIfServices = skipReason ? describe.skip : describe;
 
 interface User {

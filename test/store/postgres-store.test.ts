@@ -21,7 +21,7 @@ import {
 import { addUser, FAST_SCRYPT, newCall, openTestStore, PASSWORD, removeTempDirs } from './store-fixtures.js';
 
 const unavailable = await postgresUnavailable();
-if (unavailable) console.log(`skipping the PostgreSQL store tests: ${unavailable}`);
+if (unavailable) process.stderr.write(`skipping the PostgreSQL store tests: ${unavailable}\n`);
 const describePg = unavailable ? describe.skip : describe;
 
 afterAll(removeTempDirs);
