@@ -14,12 +14,18 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export type BackendConfig =
   | { readonly kind: 'csp'; readonly baseUrl: URL; readonly timeoutMs: number }
   | { readonly kind: 'store'; readonly engine: 'sqlite'; readonly path: string }
-  | { readonly kind: 'store'; readonly engine: 'postgres'; readonly url: URL };
+  | { readonly kind: 'store'; readonly engine: 'postgres'; readonly url: URL }
+  /** MFA_BACKEND_MODULE: an absolute file path, or a package name resolved from the gateway's own location. */
+  | { readonly kind: 'module'; readonly specifier: string; readonly timeoutMs: number }
+  /** The embedder handed createGateway a backend object; no setting picks one. */
+  | { readonly kind: 'supplied' };
 
 export interface Config {
   readonly host: string;
   readonly port: number;
   readonly backend: BackendConfig;
+  /** Worker processes serving the one port (node:cluster); 1 serves in the process itself. */
+  readonly workers: number;
   readonly logLevel: LogLevel;
   readonly production: boolean;
   readonly serviceAccountRule: ServiceAccountRule;
@@ -111,6 +117,11 @@ const CSP_PRODUCTION_HOST = 'console.cloud.vmware.com';
 export type ConfigResult =
   { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: string[] };
 
+export interface LoadConfigOptions {
+  /** createGateway was handed a backend object: the settings that pick a backend must then stay unset. */
+  readonly backendSupplied?: boolean;
+}
+
 interface Setting {
   readonly env: string;
   readonly flag: string;
@@ -143,6 +154,11 @@ export const SETTINGS = {
     flag: '--store-url',
     help: 'PostgreSQL store shared by several instances, postgres://user@host:5432/db; used instead of MFA_STORE_PATH.',
   },
+  backendModule: {
+    env: 'MFA_BACKEND_MODULE',
+    flag: '--backend-module',
+    help: 'A backend of your own: a module path (starting with ./, ../ or /) or a package name, whose createMfaBackend(context) returns an MfaBackend (docs/plugging-in-a-store.md). Not with CSP_BASE_URL or MFA_STORE_URL. A module that is missing, lacks the factory, returns no backend or is not ready stops the start with one line.',
+  },
   port: {
     env: 'PORT',
     flag: '--port',
@@ -156,10 +172,17 @@ export const SETTINGS = {
     help: 'Interface to bind; use 0.0.0.0 in a container.',
     fallback: '127.0.0.1',
   },
+  workers: {
+    env: 'WORKERS',
+    flag: '--workers',
+    help: "Worker processes serving the one port (node:cluster), e.g. the machine's core count; a worker that dies is restarted. Above 1, the brute-force counts are kept by the primary process for all workers, or in Redis with RATE_LIMIT_REDIS_URL.",
+    fallback: '1',
+    range: [1, 256],
+  },
   timeoutMs: {
     env: 'CSP_TIMEOUT_MS',
     flag: '--timeout-ms',
-    help: 'Upper bound for one upstream call to CSP, in milliseconds.',
+    help: 'Upper bound for one upstream call to CSP, in milliseconds (an MFA_BACKEND_MODULE backend is given it as callTimeoutMs).',
     fallback: '5000',
     range: [100, 120_000],
   },
@@ -455,6 +478,7 @@ function parseBaseUrl(raw: string, errors: string[]): URL | undefined {
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
   argv: readonly string[] = [],
+  options: LoadConfigOptions = {},
 ): ConfigResult {
   const errors: string[] = [];
   const flags = parseFlags(argv, errors);
@@ -496,22 +520,8 @@ export function loadConfig(
     );
   }
 
-  const rawBaseUrl = read('cspBaseUrl');
-  let backend: BackendConfig | undefined;
-  if (rawBaseUrl !== undefined) {
-    const baseUrl = parseBaseUrl(rawBaseUrl, errors);
-    if (baseUrl) backend = { kind: 'csp', baseUrl, timeoutMs };
-  } else {
-    const rawStoreUrl = read('storeUrl');
-    const storeUrl = rawStoreUrl === undefined ? undefined : parseStoreUrl(rawStoreUrl);
-    if (typeof storeUrl === 'string') errors.push(storeUrl);
-    else if (storeUrl) backend = { kind: 'store', engine: 'postgres', url: storeUrl };
-    else backend = { kind: 'store', engine: 'sqlite', path: path.resolve(read('storePath') ?? '') };
-  }
-  // In CSP mode CSP is the authority and no store is opened: a URL given anyway is a mistake to say.
-  if (rawBaseUrl !== undefined && read('storeUrl') !== undefined) {
-    errors.push('MFA_STORE_URL needs CSP_BASE_URL unset (with CSP_BASE_URL no store is used).');
-  }
+  const workers = readWholeNumber('workers', read, errors);
+  const backend = readBackend(read, timeoutMs, options, errors);
 
   const production = read('nodeEnv') === 'production';
   const security = readSecurity(read, production, backend, errors);
@@ -527,6 +537,7 @@ export function loadConfig(
       host,
       port,
       backend,
+      workers,
       logLevel,
       production,
       serviceAccountRule: rule as ServiceAccountRule,
@@ -540,6 +551,63 @@ export function loadConfig(
       observability,
     },
   };
+}
+
+/**
+ * Which backend the settings pick: CSP, a module of the operator's, or a store (PostgreSQL with
+ * MFA_STORE_URL, else the SQLite file, the default).
+ */
+function readBackend(
+  read: (name: SettingName) => string | undefined,
+  timeoutMs: number,
+  options: LoadConfigOptions,
+  errors: string[],
+): BackendConfig | undefined {
+  const rawBaseUrl = read('cspBaseUrl');
+  const rawModule = read('backendModule');
+  const rawStoreUrl = read('storeUrl');
+  if (options.backendSupplied) {
+    // MFA_STORE_PATH has a default, so only the ones that are unset by default can be told apart.
+    if (rawBaseUrl !== undefined || rawModule !== undefined || rawStoreUrl !== undefined) {
+      errors.push(
+        'CSP_BASE_URL, MFA_BACKEND_MODULE and MFA_STORE_URL cannot be set when a backend object is given.',
+      );
+      return undefined;
+    }
+    return { kind: 'supplied' };
+  }
+  if (rawModule !== undefined && (rawBaseUrl !== undefined || rawStoreUrl !== undefined)) {
+    errors.push(
+      `Set MFA_BACKEND_MODULE or ${rawBaseUrl !== undefined ? 'CSP_BASE_URL' : 'MFA_STORE_URL'}, not both: each picks the backend.`,
+    );
+    return undefined;
+  }
+  if (rawBaseUrl !== undefined) {
+    // In CSP mode CSP is the authority and no store is opened: a URL given anyway is a mistake to say.
+    if (rawStoreUrl !== undefined) {
+      errors.push('MFA_STORE_URL needs CSP_BASE_URL unset (with CSP_BASE_URL no store is used).');
+    }
+    const baseUrl = parseBaseUrl(rawBaseUrl, errors);
+    return baseUrl ? { kind: 'csp', baseUrl, timeoutMs } : undefined;
+  }
+  if (rawModule !== undefined) {
+    return { kind: 'module', specifier: parseModuleSpecifier(rawModule), timeoutMs };
+  }
+  if (rawStoreUrl !== undefined) {
+    const storeUrl = parseStoreUrl(rawStoreUrl);
+    if (typeof storeUrl === 'string') {
+      errors.push(storeUrl);
+      return undefined;
+    }
+    return { kind: 'store', engine: 'postgres', url: storeUrl };
+  }
+  return { kind: 'store', engine: 'sqlite', path: path.resolve(read('storePath') ?? '') };
+}
+
+/** A path (./x.js, ../x.js, /abs/x.js) is made absolute against the working directory; anything else is a package name. */
+function parseModuleSpecifier(raw: string): string {
+  const isPath = raw.startsWith('./') || raw.startsWith('../') || path.isAbsolute(raw);
+  return isPath ? path.resolve(raw) : raw;
 }
 
 function readHttpLimits(read: (name: SettingName) => string | undefined, errors: string[]): HttpLimits {

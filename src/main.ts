@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { HELP_TEXT, loadConfig, wantsHelp } from './config.js';
 import { createLogger } from './logging/logger.js';
 import { createBackend } from './backend/create-backend.js';
+import { GatewayStartError } from './gateway-start-error.js';
 import { createServer, GRAPHQL_PATH } from './server.js';
 import { createObservability } from './observability/observability.js';
 
@@ -25,9 +26,12 @@ async function main(): Promise<number> {
   const logger = createLogger({ level: config.logLevel, ...(tracing ? { mixin: tracing.logFields } : {}) });
   tracing?.reportTo(logger);
 
-  const created = await createBackend(config, logger, observability);
-  if (!created.ok) {
-    console.error(created.message);
+  let created: Awaited<ReturnType<typeof createBackend>>;
+  try {
+    created = await createBackend(config, logger, observability);
+  } catch (error) {
+    if (!(error instanceof GatewayStartError)) throw error;
+    console.error(error.message);
     return 1;
   }
   const running = await createServer({ config, backend: created.backend, logger, observability }).listen();

@@ -4,7 +4,20 @@
  */
 import { type Caller } from '../auth/caller.js';
 
-/** Every kind of failure a backend can report; the GraphQL `MfaErrorCode` enum has one value per kind. */
+/**
+ * Every kind of failure a backend can report; the GraphQL `MfaErrorCode` enum has one value per kind,
+ * and each picks its own union member. What a backend answers, and when:
+ * - `UNAUTHENTICATED`: the token is missing, malformed, forged or expired.
+ * - `WRONG_PASSWORD`: the update's password is not the caller's (the brute-force guard counts these).
+ * - `PASSWORD_REQUIRED`: the update's password is empty (the gateway checks this first, too).
+ * - `NOT_FOUND`: a valid token whose principal no longer exists.
+ * - `SERVICE_ACCOUNT_NOT_ALLOWED`: the token is a service account's (only users have MFA).
+ * - `CONFLICT`: turning MFA on while no device is activated.
+ * - `INVALID_REQUEST`: an audit query the backend refuses (see `parseAuditQuery`); the reason as `errorCode`.
+ * - `FORBIDDEN`, `RATE_LIMITED`: the backend's own refusals (`retryAfterSeconds` with the latter).
+ * - `UPSTREAM_UNAVAILABLE`: the backend cannot answer now (database down, lock held); the client may retry.
+ * - `UNEXPECTED`: anything else; the client is told nothing more.
+ */
 export const MFA_FAILURE_CODES = [
   'PASSWORD_REQUIRED',
   'INVALID_REQUEST',
@@ -28,6 +41,7 @@ export interface MfaFailure {
   readonly statusCode?: number;
   /** CSP's `cspErrorCode` (`<module>.<code>`, possibly chained with `-`). */
   readonly cspErrorCode?: string;
+  /** A finer reason clients may read, such as an audit query's problem (`START_IN_FUTURE`). */
   readonly errorCode?: string;
   readonly moduleCode?: number;
   /** CSP's request id (body `requestId`, else the `csp-request-id` header), else ours. */
@@ -122,18 +136,58 @@ export interface UpdateMfaCall extends BackendCall {
   readonly turnedOn: boolean;
 }
 
-/** The contract both the CSP client and the embedded store implement; the resolvers see nothing else. */
+/**
+ * The contract the CSP client, the embedded store and any plugged-in backend implement; the resolvers see
+ * nothing else. Every method answers an `Outcome`: a documented refusal is `fail({ code })`, never a throw.
+ * A throw is a bug: the client gets `MfaUnexpectedError` and the log gets the cause. The gateway wraps
+ * every backend in its guards (token verification, brute-force guard, secret scrubbing), so a backend
+ * does not count wrong passwords per window or scrub its own answers; it does check the token it is given.
+ */
 export interface MfaBackend {
-  /** Short name for logs and /ready ("csp" or "store"). */
-  readonly kind: 'csp' | 'store';
+  /**
+   * Short name for logs: `csp`, `store`, or a plugged-in backend's own (lowercase letters, digits and
+   * `-`, at most 32 characters; checked at start).
+   */
+  readonly kind: string;
+  /**
+   * Turns the caller's MFA on or off after checking their password. Answers `WRONG_PASSWORD` for a wrong
+   * one (the guard counts those), `CONFLICT` when turning on with no activated device, and the current
+   * state when nothing changes.
+   */
   updateMfa(call: UpdateMfaCall): Promise<Outcome<MfaUpdateDto>>;
   getMfaStatus(call: BackendCall): Promise<Outcome<MfaStatusDto>>;
-  /** The caller's MFA audit log, one page, newest first. */
+  /** The caller's MFA audit log, one page, newest first (`pageStart` is 1-based). */
   getMfaAudit(call: BackendCall, query: MfaAuditQuery): Promise<Outcome<MfaAuditPage>>;
-  /** Resolves true when the backend can take requests (store open); CSP is not pinged. */
+  /** Resolves true when the backend can take requests (store open). Asked at start, and by GET /ready. */
   isReady(): Promise<boolean>;
+  /** Releases what the backend holds; the gateway calls it once, after the last request. */
   close(): Promise<void>;
 }
 
+/** The logger a plugged-in backend is given: pino's, bound to the backend. Never log a token or password. */
+export interface BackendLogger {
+  error(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  info(details: object, message: string): void;
+  debug(details: object, message: string): void;
+}
+
+/** What the gateway hands the factory of an `MFA_BACKEND_MODULE`. */
+export interface MfaBackendContext {
+  readonly logger: BackendLogger;
+  /** The bound the gateway puts on one upstream call (CSP_TIMEOUT_MS): answer within it. */
+  readonly callTimeoutMs: number;
+  /** NODE_ENV=production. */
+  readonly production: boolean;
+}
+
+/**
+ * The export an `MFA_BACKEND_MODULE` must have, named `createMfaBackend`. The module reads its own
+ * configuration (a database URL, say) from wherever it likes; the gateway passes only its context.
+ */
+export type MfaBackendFactory = (context: MfaBackendContext) => MfaBackend | Promise<MfaBackend>;
+
+/** A success outcome. */
 export const succeed = <T>(value: T): Outcome<T> => ({ ok: true, value });
+/** A documented refusal or a fault on the way to an answer (`UPSTREAM_UNAVAILABLE`, `UNEXPECTED`). */
 export const fail = <T = never>(failure: MfaFailure): Outcome<T> => ({ ok: false, failure });

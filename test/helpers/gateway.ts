@@ -64,7 +64,6 @@ export async function startGateway(
   });
   tracing?.reportTo(logger);
   const created = await createBackend(loaded.config, logger, observability);
-  if (!created.ok) throw new Error(created.message);
   const running: RunningServer = await createServer({
     config: loaded.config,
     backend: options.wrapBackend ? options.wrapBackend(created.backend) : created.backend,
