@@ -1,11 +1,11 @@
-/** Process entry: config, backend, server, signals. The only module that touches `process` and the console. */
-import 'reflect-metadata';
-import { HELP_TEXT, loadConfig, wantsHelp } from './config.js';
-import { createLogger } from './logging/logger.js';
-import { createBackend } from './backend/create-backend.js';
-import { GatewayStartError } from './gateway-start-error.js';
-import { createServer, GRAPHQL_PATH } from './server.js';
-import { createObservability } from './observability/observability.js';
+/**
+ * Process entry: config, then one gateway in this process, or with WORKERS > 1 a cluster primary that
+ * runs the gateway in that many worker processes on one port. The only module that touches `process`
+ * and the console.
+ */
+import cluster from 'node:cluster';
+import { type Config, HELP_TEXT, loadConfig, wantsHelp } from './config.js';
+import { createLogger, type Logger } from './logging/logger.js';
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -20,69 +20,118 @@ async function main(): Promise<number> {
     return 2;
   }
   const { config } = loaded;
-  // Before the logger: with tracing on, every log line of a request carries its trace_id and span_id.
-  const observability = await createObservability(config.observability);
-  const tracing = observability.tracing;
-  const logger = createLogger({ level: config.logLevel, ...(tracing ? { mixin: tracing.logFields } : {}) });
-  tracing?.reportTo(logger);
+  if (config.workers > 1 && cluster.isPrimary) {
+    return runPrimary(config, createLogger({ level: config.logLevel }).child({ pid: process.pid }));
+  }
+  return serve(config, cluster.worker?.id);
+}
 
-  let created: Awaited<ReturnType<typeof createBackend>>;
+/** One gateway in this process: the whole service, or one of WORKERS (`workerId`). */
+async function serve(config: Config, workerId: number | undefined): Promise<number> {
+  // Loaded here, not at the top: a cluster primary serves nothing and need not load Apollo and the schema.
+  const { openGateway } = await import('./gateway.js');
+  const { GatewayStartError } = await import('./gateway-start-error.js');
+  const clusterWorker = workerId !== undefined;
+  let opened: Awaited<ReturnType<typeof openGateway>>;
   try {
-    created = await createBackend(config, logger, observability);
+    opened = await openGateway(config, {
+      clusterWorker,
+      ...(clusterWorker ? { bindings: { pid: process.pid, worker: workerId } } : {}),
+    });
   } catch (error) {
     if (!(error instanceof GatewayStartError)) throw error;
-    console.error(error.message);
+    // One line, no stack: the operator's to act on, with the code to search for.
+    console.error(`${error.message} [${error.code}]`);
     return 1;
   }
-  const running = await createServer({ config, backend: created.backend, logger, observability }).listen();
+  const { gateway, logger } = opened;
+  const address = await gateway.listen();
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    // Whatever still holds the event loop (a socket, a client that will not close), the stop ends here.
-    setTimeout(() => {
-      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs).unref();
-    running
-      .close()
-      .then(() => observability.shutdown())
-      .then(
-        () => {
-          logger.info('stopped');
-          process.exit(0);
-        },
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  // Before 'listening' is announced: whoever acts on that line (an orchestrator, a test) may signal at once.
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-
+  onStopSignal(config, logger, () => gateway.close());
   logger.info(
     {
-      url: `${running.url}${GRAPHQL_PATH}`,
-      port: running.port,
-      backend: created.backend.kind,
-      metrics: running.metricsUrl ?? (observability.metrics ? `${running.url}/metrics` : 'off'),
-      tracing: tracing ? 'on' : 'off',
+      url: address.graphqlUrl,
+      port: address.port,
+      backend: gateway.backendKind,
+      metrics: address.metricsUrl ?? 'off',
+      tracing: opened.tracing ? 'on' : 'off',
     },
-    'listening',
+    clusterWorker ? 'worker listening' : 'listening',
   );
   // Human text for whoever started it, on stderr: stdout carries only JSON log lines, and log shippers
   // must not collect the demo password and token.
-  if (created.banner) console.error(created.banner(running.url));
+  if (address.banner) console.error(address.banner);
   return -1;
+}
+
+/** WORKERS > 1: forks the workers and keeps them running; the brute-force counts are kept here or in Redis. */
+async function runPrimary(config: Config, logger: Logger): Promise<number> {
+  const { serveAttemptCountsToWorkers } = await import('./backend/guards/attempt-limiter.js');
+  const { startWorkerPool } = await import('./worker-pool.js');
+  const shared = config.security.bruteForce.redisUrl ? 'redis' : 'cluster';
+  // Without Redis the counts live here, for every worker; with it, here only while Redis is unreachable.
+  serveAttemptCountsToWorkers();
+  const pool = startWorkerPool({ size: config.workers, logger });
+  onStopSignal(config, logger, () =>
+    pool.stop('SIGTERM').then((clean) => {
+      if (!clean) throw new Error('a worker did not stop cleanly');
+    }),
+  );
+  let port: number;
+  try {
+    ({ port } = await pool.ready);
+  } catch (error) {
+    // The worker printed why on stderr; this line says what the primary did about it.
+    logger.error({ err: error }, 'a worker could not start; stopping the others');
+    await pool.stop('SIGTERM');
+    return 1;
+  }
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info(
+    { url: `http://${host}:${port}/graphql`, port, workers: config.workers, bruteForceCounts: shared },
+    'listening',
+  );
+  return -1;
+}
+
+/**
+ * SIGTERM/SIGINT run `stop` once; the process exits 0 when it resolves, 1 when it fails or when it takes
+ * longer than SHUTDOWN_TIMEOUT_MS, whatever still holds the event loop (a socket, a worker, a client).
+ */
+function onStopSignal(config: Config, logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
+      // Workers still running past the bound are ended with the primary, not left behind.
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  // Before 'listening' is announced: whoever acts on that line (an orchestrator, a test) may signal at once.
+  process.on('SIGTERM', handle);
+  process.on('SIGINT', handle);
 }
 
 main().then(
   (code) => {
-    if (code >= 0) process.exitCode = code;
+    if (code < 0) return;
+    // A worker's IPC channel would keep it alive after a failed start.
+    if (cluster.isWorker) process.exit(code);
+    process.exitCode = code;
   },
   (error: unknown) => {
     console.error('fatal:', error instanceof Error ? error.message : String(error));

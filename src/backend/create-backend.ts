@@ -48,12 +48,10 @@ export async function createBackend(
 ): Promise<CreatedBackend> {
   const created = await openBaseBackend(config, logger, options.supplied, options.upstream);
   await checkReady(created.backend);
-  const guarded = guardBackend(
-    created.backend,
-    config.security,
-    logger,
-    options.guard ? { observer: options.guard } : {},
-  );
+  const guarded = guardBackend(created.backend, config.security, logger, {
+    clusterWorker: options.clusterWorker ?? false,
+    ...(options.guard ? { observer: options.guard } : {}),
+  });
   return { ...created, backend: guarded };
 }
 
@@ -65,10 +63,14 @@ export function guardBackend(
   backend: MfaBackend,
   security: SecurityConfig,
   logger: Logger,
-  options: { readonly observer?: GuardObserver } = {},
+  options: { readonly clusterWorker?: boolean; readonly observer?: GuardObserver } = {},
 ): MfaBackend {
   const scrubbed = createSecretScrubbingGuard(backend);
-  const limiter = createAttemptLimiter({ ...security.bruteForce, logger });
+  const limiter = createAttemptLimiter({
+    ...security.bruteForce,
+    logger,
+    cluster: options.clusterWorker ?? false,
+  });
   const guarded = createBruteForceGuard(scrubbed, limiter, logger, {
     maxAttempts: security.bruteForce.maxAttempts,
     // Verification runs before the brute-force guard, so with it on, a token's `sub` is the caller's own.

@@ -1,5 +1,6 @@
 /**
- * The brute-force guard's two counters, in memory or in Redis when several instances must share them.
+ * The brute-force guard's two counters: in memory; in the cluster primary's memory when WORKERS share
+ * one machine (over node:cluster's IPC); or in Redis when several instances must share them.
  * The only module that imports rate-limiter-flexible and ioredis.
  * - failures: answered wrong passwords per principal in a fixed window. Only ever *added to* after the
  *   backend answered; reading it costs nothing, so asking about someone else's count cannot hurt them.
@@ -8,7 +9,12 @@
  */
 import { createRequire } from 'node:module';
 import { type Redis as RedisClient } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import {
+  RateLimiterCluster,
+  RateLimiterClusterMaster,
+  RateLimiterMemory,
+  RateLimiterRedis,
+} from 'rate-limiter-flexible';
 import { type Logger } from '../../logging/logger.js';
 
 export interface FailureCount {
@@ -18,8 +24,11 @@ export interface FailureCount {
 }
 
 export interface AttemptLimiter {
-  /** 'memory', or 'redis' (which falls back to memory while Redis is unreachable). */
-  readonly kind: 'memory' | 'redis';
+  /**
+   * 'memory'; 'cluster' (the primary's memory, for every worker); or 'redis' (which falls back to the
+   * process's memory, or with workers the primary's, while Redis is unreachable).
+   */
+  readonly kind: 'memory' | 'cluster' | 'redis';
   /** The key's answered wrong passwords in the current window. */
   failures(key: string): Promise<FailureCount>;
   /** Counts one answered wrong password; the first one of a window starts it. Resolves to the count now. */
@@ -39,6 +48,11 @@ export interface AttemptLimiterOptions {
   readonly windowSeconds: number;
   /** Shared counters; in memory when absent. */
   readonly redisUrl?: URL;
+  /**
+   * This process is a cluster worker: its counts live in the primary (which must have called
+   * `serveAttemptCountsToWorkers`), so every worker sees every other's. Defaults to false.
+   */
+  readonly cluster?: boolean;
   readonly logger: Logger;
   /** How long a Redis command may take before the in-memory fallback answers. Defaults to 500. */
   readonly redisCommandTimeoutMs?: number;
@@ -53,6 +67,19 @@ export interface AttemptLimiterOptions {
 const IN_FLIGHT_TTL_SECONDS = 180;
 /** rate-limiter-flexible needs a budget; the in-flight counter is never refused by it, only read. */
 const UNBOUNDED = 1_000_000_000;
+/**
+ * How long a worker waits for the primary's answer. The primary does nothing but this and restarts, so
+ * a slow answer means it is gone; the update then fails (masked), rather than going uncounted.
+ */
+const CLUSTER_TIMEOUT_MS = 2_000;
+
+/**
+ * In the cluster primary, before the workers start: keeps the brute-force counts of every worker that
+ * asks (`cluster: true`). Its memory is the machine's one count; a restarted worker finds it unchanged.
+ */
+export function serveAttemptCountsToWorkers(): void {
+  new RateLimiterClusterMaster();
+}
 
 /** The part of rate-limiter-flexible's limiters used here. */
 interface Counter {
@@ -74,9 +101,18 @@ export function createAttemptLimiter(options: AttemptLimiterOptions): AttemptLim
     duration: IN_FLIGHT_TTL_SECONDS,
     keyPrefix: `${keyPrefix}:in-flight`,
   };
-  const memoryFailures = new RateLimiterMemory(failureLimits);
-  if (!options.redisUrl)
-    return counters('memory', memoryFailures, createMemoryFlights(), async () => undefined);
+  const inCluster = options.cluster ?? false;
+  // With workers, "this process's memory" is the primary's: one count for the whole machine.
+  const localFailures = inCluster
+    ? new RateLimiterCluster({ ...failureLimits, timeoutMs: CLUSTER_TIMEOUT_MS })
+    : new RateLimiterMemory(failureLimits);
+  const localFlights = (): Counter =>
+    inCluster
+      ? new RateLimiterCluster({ ...flightLimits, timeoutMs: CLUSTER_TIMEOUT_MS })
+      : createMemoryFlights();
+  if (!options.redisUrl) {
+    return counters(inCluster ? 'cluster' : 'memory', localFailures, localFlights(), async () => undefined);
+  }
 
   const logger = options.logger;
   // Loaded only when Redis is configured: ioredis alone adds about 20 MB of RSS to every process.
@@ -110,12 +146,14 @@ export function createAttemptLimiter(options: AttemptLimiterOptions): AttemptLim
   const failures = new RateLimiterRedis({
     ...failureLimits,
     ...shared,
-    insuranceLimiter: memoryFailures,
+    insuranceLimiter: localFailures,
   });
   const flights = new RateLimiterRedis({
     ...flightLimits,
     ...shared,
-    insuranceLimiter: new RateLimiterMemory(flightLimits),
+    insuranceLimiter: inCluster
+      ? new RateLimiterCluster({ ...flightLimits, timeoutMs: CLUSTER_TIMEOUT_MS })
+      : new RateLimiterMemory(flightLimits),
   });
   return counters('redis', failures, flights, async () => {
     redis.disconnect();
