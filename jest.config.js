@@ -8,6 +8,9 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // The settings page imports the kit by its package name; tests run the kit's source.
     '^csp-mfa-graphql/client$': '<rootDir>/src/client/index.ts',
+    // The in-memory example imports the package by name; in jest it runs against the sources.
+    '^csp-mfa-graphql$': '<rootDir>/src/index.ts',
+    '^csp-mfa-graphql/conformance$': '<rootDir>/src/conformance/index.ts',
   },
   transform: {
     '^.+\\.ts$': [

@@ -47,7 +47,7 @@ export async function createBackend(
   options: BackendStackOptions = {},
 ): Promise<CreatedBackend> {
   const created = await openBaseBackend(config, logger, options.supplied, options.upstream);
-  await checkReady(created.backend);
+  await checkReady(created.backend, sourceOf(config));
   const guarded = guardBackend(created.backend, config.security, logger, {
     clusterWorker: options.clusterWorker ?? false,
     ...(options.guard ? { observer: options.guard } : {}),
@@ -82,8 +82,22 @@ export function guardBackend(
   return createTokenVerificationGuard(guarded, verifier, logger);
 }
 
+/** Where the backend came from, as the start's error line names it. */
+function sourceOf(config: Config): string {
+  switch (config.backend.kind) {
+    case 'module':
+      return `MFA_BACKEND_MODULE '${config.backend.specifier}'`;
+    case 'supplied':
+      return 'The backend given to createGateway';
+    case 'csp':
+      return 'CSP_BASE_URL';
+    case 'store':
+      return 'The embedded store';
+  }
+}
+
 /** A backend that cannot take requests at start is closed and the start stops: nothing would be served. */
-async function checkReady(backend: MfaBackend): Promise<void> {
+async function checkReady(backend: MfaBackend, source: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), READY_TIMEOUT_MS);
@@ -104,7 +118,10 @@ async function checkReady(backend: MfaBackend): Promise<void> {
       : verdict instanceof Error
         ? `isReady() failed: ${verdict.message}`
         : 'isReady() answered false';
-  throw new GatewayStartError('BACKEND_NOT_READY', `The ${backend.kind} backend is not ready: ${why}.`);
+  throw new GatewayStartError(
+    'BACKEND_NOT_READY',
+    `${source}: the ${backend.kind} backend is not ready: ${why}.`,
+  );
 }
 
 async function openBaseBackend(
