@@ -115,7 +115,10 @@ defineMfaBackendConformance({ test: (name: string, fn: () => Promise<void>) => [
   });
 
   it('refuses a backend without getMfaAudit and a setting that does not exist', () => {
-    const broken = BACKEND.replace(/async getMfaAudit[^\n]*\n/, '').replace('CSP_TIMEOUT_MS', 'NO_SUCH_SETTING');
+    const broken = BACKEND.replace(/async getMfaAudit[^\n]*\n/, '').replace(
+      'CSP_TIMEOUT_MS',
+      'NO_SUCH_SETTING',
+    );
     const run = typecheck(broken);
     expect(run.status).not.toBe(0);
     expect(run.stdout).toContain('TS2741'); // property missing

@@ -27,7 +27,7 @@ function scriptedBackend(overrides: Partial<MfaBackend> = {}) {
       calls.updateMfa++;
       return fail({ code: 'WRONG_PASSWORD', requestId: call.requestId });
     },
-    async getMfaStatus(call) {
+    async getMfaStatus() {
       calls.getMfaStatus++;
       return succeed({ turnedOn: true, activated: true, username: 'alice@example.com' });
     },
