@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { HELP_TEXT, loadConfig, SETTINGS } from '../../src/config.js';
 
@@ -124,5 +125,45 @@ describe('whole-number settings', () => {
     expect(above.ok).toBe(false);
     if (!above.ok) expect(above.errors.join('\n')).toContain(env);
     if (min > 0) expect(loadConfig({ [env]: String(min - 1) }).ok).toBe(false);
+  });
+});
+
+describe('loadConfig: MFA_BACKEND_MODULE and WORKERS', () => {
+  it('makes a module path absolute against the working directory, and keeps a package name as it is', () => {
+    const relative = loadConfig({ MFA_BACKEND_MODULE: './backends/mine.js', CSP_TIMEOUT_MS: '2500' });
+    expect(relative.ok && relative.config.backend).toEqual({
+      kind: 'module',
+      specifier: path.resolve('backends/mine.js'),
+      timeoutMs: 2500,
+    });
+    const named = loadConfig({ MFA_BACKEND_MODULE: '@acme/mfa-backend' });
+    expect(named.ok && named.config.backend).toMatchObject({
+      kind: 'module',
+      specifier: '@acme/mfa-backend',
+    });
+  });
+
+  it('refuses a module together with CSP_BASE_URL', () => {
+    const result = loadConfig({
+      MFA_BACKEND_MODULE: './mine.js',
+      CSP_BASE_URL: 'https://console.cloud.vmware.com',
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toHaveLength(1);
+  });
+
+  it('lets CSP_JWKS_URL verify the tokens a module backend takes', () => {
+    const result = loadConfig({
+      MFA_BACKEND_MODULE: './mine.js',
+      CSP_JWKS_URL: 'https://console.cloud.vmware.com/csp/gateway/am/api/auth/token-public-key?format=jwks',
+    });
+    expect(result.ok && result.config.security.tokenVerification?.jwksUrl.hostname).toBe(
+      'console.cloud.vmware.com',
+    );
+  });
+
+  it('runs one process by default', () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config.workers).toBe(1);
   });
 });
