@@ -131,9 +131,7 @@ export async function openGateway(config: Config, options: OpenGatewayOptions = 
   const { tracing } = observability;
   const base = createLogger({
     level: options.level ?? config.logLevel,
-    ...(options.destination
-      ? { destination: options.destination }
-      : {}),
+    ...(options.destination ? { destination: options.destination } : {}),
     ...(tracing ? { mixin: tracing.logFields } : {}),
   });
   const logger = options.bindings ? base.child(options.bindings) : base;
