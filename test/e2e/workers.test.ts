@@ -76,13 +76,14 @@ function startCluster(env: Record<string, string>): Promise<Cluster> {
       check();
     });
 
-  return waitFor((l) => l.msg === 'listening' && l.workers === 2, "the primary's 'listening'").then(
-    (line) => {
-      const cluster = { child, port: line.port ?? 0, lines, stderr, exited: () => exit, waitFor };
-      running.push(cluster);
-      return cluster;
-    },
-  );
+  return (async () => {
+    const line = await waitFor((l) => l.msg === 'listening' && l.workers === 2, "the primary's 'listening'");
+    // Each process writes its own lines: the workers' may come through after the primary's.
+    await waitFor(() => lines.filter((l) => l.msg === 'worker listening').length === 2, 'both workers');
+    const cluster = { child, port: line.port ?? 0, lines, stderr, exited: () => exit, waitFor };
+    running.push(cluster);
+    return cluster;
+  })();
 }
 
 let seq = 0;
