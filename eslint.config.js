@@ -18,6 +18,9 @@ const OWNERS = {
   // Loaded only when tracing is configured: everything else sees the Tracing interface (tracing.ts).
   '@opentelemetry/api': ['src/observability/otel-tracing.ts', 'src/plugins/tracing.plugin.ts'],
   '@opentelemetry/sdk-node': ['src/observability/otel-tracing.ts', 'src/plugins/tracing.plugin.ts'],
+  // Forking and the worker pool are the process entry's business (WORKERS); nothing else starts processes.
+  'node:cluster': ['src/main.ts', 'src/worker-pool.ts'],
+  cluster: ['src/main.ts', 'src/worker-pool.ts'],
 };
 
 /** Process entries: the only files that may touch `process` (config gets the environment from main). */

@@ -27,6 +27,7 @@ describe('the lint keeps the boundaries', () => {
       "import { trace } from '@opentelemetry/api';\nexport const t = trace;\n",
     ],
     ['src/server.ts', "import { NodeSDK } from '@opentelemetry/sdk-node';\nexport const n = NodeSDK;\n"],
+    ['src/gateway.ts', "import cluster from 'node:cluster';\nexport const c = cluster;\n"],
   ])('refuses an import of its package outside the owner: %s', async (file, code) => {
     expect(await violations(file, code)).toContain('no-restricted-imports');
   });
@@ -40,6 +41,7 @@ describe('the lint keeps the boundaries', () => {
       'src/plugins/tracing.plugin.ts',
       "import { trace } from '@opentelemetry/api';\nexport const t = trace;\n",
     ],
+    ['src/worker-pool.ts', "import cluster from 'node:cluster';\nexport const c = cluster;\n"],
   ])('lets the owner import its package: %s', async (file, code) => {
     expect(await violations(file, code)).not.toContain('no-restricted-imports');
   });
