@@ -10,7 +10,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { cspError, json, PATCH_PATH, startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
 import { UPDATE_MY_MFA, userJwt } from '../helpers/operations.js';
 import { MAIN, runToExit } from '../helpers/process.js';
-import { redisServerPath, startRedis, type RedisProcess } from '../hardening/support/redis-server.js';
+import {
+  freePort,
+  redisServerPath,
+  startRedis,
+  type RedisProcess,
+} from '../hardening/support/redis-server.js';
 
 interface LogLine {
   readonly msg: string;
@@ -254,6 +259,12 @@ describe('WORKERS=2', () => {
 
     afterAll(async () => {
       await redis?.stop();
+    });
+
+    it('keeps one count for both workers in the primary while Redis is unreachable', async () => {
+      const nobody = `redis://127.0.0.1:${await freePort()}`;
+      const cluster = await startCluster({ CSP_BASE_URL: csp.url, RATE_LIMIT_REDIS_URL: nobody });
+      await expectSharedCount(cluster);
     });
 
     it('keeps one brute-force count for both workers (in Redis)', async () => {
