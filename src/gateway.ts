@@ -45,7 +45,7 @@ export interface GatewayAddress {
   /** Where GraphQL is served: `${url}/graphql`. */
   readonly graphqlUrl: string;
   readonly port: number;
-  /** GET /metrics, when METRICS is on: on this port, or on METRICS_PORT. */
+  /** GET /metrics (Prometheus), unless METRICS_PORT is 'off': on this port, or on a port of its own. */
   readonly metricsUrl?: string;
   /**
    * Text for a person, once: the embedded store's demo user and password on its first start. It holds a
