@@ -17,7 +17,8 @@ export type GatewaySettingName = (typeof SETTINGS)[keyof typeof SETTINGS]['env']
 
 /**
  * Settings by variable name (`{ PORT: 0, CSP_TIMEOUT_MS: 2000 }`), checked exactly as the command checks
- * its environment. Only these are read: createGateway never looks at `process.env`.
+ * its environment. Only these are read: createGateway takes no setting from `process.env`, and so leaves
+ * tracing (the command's OTEL_* variables) off.
  */
 export type GatewaySettings = { readonly [Name in GatewaySettingName]?: string | number | boolean };
 
