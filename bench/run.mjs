@@ -39,7 +39,7 @@ Measures A direct REST to the upstream stub, B Hive Gateway + Mesh (peer), C thi
   --connections N       headline concurrency (default 32)
   --pressure-connections N   concurrency of the pressure phase (default 256)
   --delay-ms N          upstream delay in the pressure phase (default 20)
-  --targets LIST        subset of A,B,C,D (default A,B,C,D)
+  --targets LIST        subset of A,B,C,D,R,S (default all; R Tailcall, S Tailcall with query validation)
   --phases LIST         subset of c32,c1,pressure,unpinned (default all)
   --variant 'ID|NAME|DIR|KEY=VALUE|…'   (repeatable) one more target: this gateway built in DIR
                         ('.' is this checkout) with extra settings, measured like C and compared
@@ -62,7 +62,7 @@ const { values: opt } = parseArgs({
     connections: { type: 'string', default: '32' },
     'pressure-connections': { type: 'string', default: '256' },
     'delay-ms': { type: 'string', default: '20' },
-    targets: { type: 'string', default: 'A,B,C,D' },
+    targets: { type: 'string', default: 'A,B,C,D,R,S' },
     phases: { type: 'string', default: 'c32,c1,pressure,unpinned' },
     'no-pin': { type: 'boolean', default: false },
     variant: { type: 'string', multiple: true, default: [] },
@@ -81,11 +81,13 @@ const targetIds = opt.targets
   .split(',')
   .map((s) => s.trim().toUpperCase())
   .filter(Boolean);
-for (const id of targetIds) if (!TARGETS[id]) throw new Error(`unknown target ${id} (A,B,C,D)`);
+for (const id of targetIds) if (!TARGETS[id]) throw new Error(`unknown target ${id} (A,B,C,D,R,S)`);
 const variants = opt.variant.map((spec) => {
   const [id, name, dir, ...pairs] = spec.split('|');
   if (!/^[E-Z]$/.test(id ?? '') || !name || !dir)
-    throw new Error(`--variant '${spec}': expected 'ID|NAME|DIR|KEY=VALUE…' with ID one letter E-Z`);
+    throw new Error(
+      `--variant '${spec}': expected 'ID|NAME|DIR|KEY=VALUE…' with ID one letter E-Z (not R or S, the Tailcall targets)`,
+    );
   const env = Object.fromEntries(
     pairs.map((p) => {
       const eq = p.indexOf('=');
@@ -103,7 +105,7 @@ const needsSink = variants.some((v) => Object.values(v.env).includes('@sink'));
 const wantPhases = new Set(opt.phases.split(',').map((s) => s.trim()));
 const customised =
   ['rounds', 'duration', 'warmup', 'prime'].some((k) => opt[k] !== undefined) ||
-  opt.targets !== 'A,B,C,D' ||
+  opt.targets !== 'A,B,C,D,R,S' ||
   opt.phases !== 'c32,c1,pressure,unpinned' ||
   opt.connections !== '32' ||
   opt['no-pin'] ||
@@ -167,7 +169,9 @@ if (wantPhases.has('unpinned') && canPin)
   });
 
 const primeSec = num(opt.prime, q ? 1 : 12);
-const primeFor = (id) => (id === 'A' ? Math.min(1, primeSec) : id === 'D' ? Math.min(3, primeSec) : primeSec);
+// A, D and Tailcall (compiled, no JIT to warm) need little priming.
+const primeFor = (id) =>
+  id === 'A' ? Math.min(1, primeSec) : ['D', 'R', 'S'].includes(id) ? Math.min(3, primeSec) : primeSec;
 const plannedSec =
   targetIds.reduce((s, id) => s + primeFor(id), 0) +
   phases.reduce((s, p) => s + p.nRounds * targetIds.length * (p.warmupSec + p.durationSec + 0.1), 0);
@@ -212,7 +216,7 @@ async function main() {
       ? `pinning: ${results.meta.pinNote}`
       : `pinning: OFF — ${pinReason}; reporting unpinned figures only`,
   );
-  if (targetIds.includes('B')) ensurePeerInstalled(log);
+  if (['B', 'R', 'S'].some((id) => targetIds.includes(id))) ensurePeerInstalled(log);
 
   // Bound the whole run: planned time plus generous start-up and slack.
   const boundSec = Math.ceil(plannedSec * 1.5 + 90);

@@ -58,12 +58,14 @@ export function freePort() {
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts `node <args>` and waits until it is ready: either it prints a JSON line {"port":N} on
+ * Starts `node <args>` (or `command <args>`, whose process name must start with `comm`) and waits until it is ready: either it prints a JSON line {"port":N} on
  * stdout (portFromStdout), or GET http://127.0.0.1:<port><readyPath> answers 200.
  * Returns { name, pid, port, child, tail() }. On failure the error carries the output's tail.
  */
 export async function startNode({
   name,
+  command = process.execPath,
+  comm: expectedComm = 'node',
   args,
   env = {},
   cwd,
@@ -72,7 +74,7 @@ export async function startNode({
   portFromStdout = false,
   timeoutMs = 30_000,
 }) {
-  const child = spawn(process.execPath, args, {
+  const child = spawn(command, args, {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -144,8 +146,8 @@ export async function startNode({
     throw err;
   }
   const exe = comm(child.pid);
-  if (exe !== 'node' && !exe.startsWith('node'))
-    throw new Error(`${name}: pid ${child.pid} is '${exe}', not node`);
+  if (!exe.startsWith(expectedComm))
+    throw new Error(`${name}: pid ${child.pid} is '${exe}', not ${expectedComm}`);
   return { name, pid: child.pid, port: outcome, child, tail };
 }
 

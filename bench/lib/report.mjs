@@ -60,7 +60,7 @@ export function summarizePhase(phase) {
       ratios[`C/${other}`] = { rps: ratio('C', other, 'rps'), cpuUsPerReq: ratio('C', other, 'cpuUsPerReq') };
     }
   }
-  for (const x of ['B', 'C', 'D'])
+  for (const x of ['B', 'C', 'D', 'R', 'S'])
     if (targets[x] && targets.A) added[x] = { p50Ms: diff(x, 'A', 'p50'), p99Ms: diff(x, 'A', 'p99') };
   return { targets, ratios, addedOverDirect: added };
 }

@@ -1,7 +1,7 @@
 // The four things the bench measures, each as: how to start it, what request to send, and what
 // a correct answer looks like. All of them reach the same upstream stub with the same token/body.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,8 @@ export const REPO_DIR = path.resolve(BENCH_DIR, '..');
 const PEER_DIR = path.join(BENCH_DIR, 'peer');
 const HIVE_BIN = path.join(PEER_DIR, 'node_modules/@graphql-hive/gateway/dist/bin.js');
 const COMPOSE_BIN = path.join(PEER_DIR, 'node_modules/@graphql-mesh/compose-cli/esm/bin.js');
+// 1.0.0: later releases need glibc 2.38 or newer.
+const TAILCALL_BIN = path.join(PEER_DIR, 'node_modules/@tailcallhq/core-linux-x64-gnu/bin/tailcall');
 
 export const TOKEN = 'bench-token';
 const MFA_PATH = '/csp/gateway/iam/vmwid/api/principal/mfa';
@@ -27,6 +29,8 @@ const graphqlRequest = (query) => ({
 const GATEWAY_QUERY =
   'mutation Bench($input: UpdateMyMfaInput!) { updateMyMfa(input: $input) { __typename ... on MfaStatus { turnedOn } } }';
 // Mesh names the field after the OpenAPI operationId and the input after the request schema.
+const TAILCALL_QUERY =
+  'mutation Bench($input: UpdateMfaRequest!) { updatePrincipalMfa(input: $input) { __typename turnedOn } }';
 const PEER_QUERY =
   'mutation Bench($input: UpdateMfaRequest_Input) { updatePrincipalMfa(input: $input) { __typename turnedOn } }';
 
@@ -44,6 +48,7 @@ export function ensurePeerInstalled(log) {
   if (
     existsSync(HIVE_BIN) &&
     existsSync(COMPOSE_BIN) &&
+    existsSync(TAILCALL_BIN) &&
     existsSync(path.join(PEER_DIR, 'node_modules/@omnigraph/openapi'))
   )
     return;
@@ -118,6 +123,8 @@ export const TARGETS = {
     },
   },
   C: gatewayTarget({ id: 'C', name: 'this gateway', what: 'node dist/src/main.js, NODE_ENV=production' }),
+  R: tailcallTarget({ id: 'R', name: 'Tailcall', queryValidation: false }),
+  S: tailcallTarget({ id: 'S', name: 'Tailcall + validation', queryValidation: true }),
   D: {
     id: 'D',
     name: 'floor proxy',
@@ -132,6 +139,65 @@ export const TARGETS = {
       }),
   },
 };
+
+/**
+ * Tailcall (Rust) serving the same PATCH as a mutation from its own SDL config: the token is forwarded
+ * (allowedHeaders), the input becomes the JSON body. Tailcall skips query validation unless told.
+ */
+function tailcallTarget({ id, name, queryValidation }) {
+  return {
+    id,
+    name,
+    what: `Tailcall 1.0.0 (Rust), @server(queryValidation: ${queryValidation})`,
+    request: graphqlRequest(TAILCALL_QUERY),
+    verify: expectMfaStatus('updatePrincipalMfa', 'UpdateMfaResponse'),
+    start: async (upstreamUrl) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'csp-mfa-bench-tailcall-'));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      return startNodeOnFreePort(
+        {
+          name: `tailcall ${id}`,
+          command: TAILCALL_BIN,
+          comm: 'tailcall',
+          cwd: dir,
+          readyPath: '/status',
+        },
+        (port) => {
+          const config = path.join(dir, `tailcall-${port}.graphql`);
+          writeFileSync(config, tailcallConfig({ port, upstreamUrl, queryValidation }));
+          // TAILCALL_TRACKER=false: no usage report to Tailcall's servers; log level as C's (warn).
+          return { args: ['start', config], env: { TAILCALL_TRACKER: 'false', TAILCALL_LOG_LEVEL: 'warn' } };
+        },
+      );
+    },
+  };
+}
+
+const tailcallConfig = ({ port, upstreamUrl, queryValidation }) => `schema
+  @server(port: ${port}, hostname: "127.0.0.1", queryValidation: ${queryValidation})
+  @upstream(allowedHeaders: ["csp-auth-token"]) {
+  query: Query
+  mutation: Mutation
+}
+
+type Query {
+  ready: Boolean @expr(body: true)
+}
+
+input UpdateMfaRequest {
+  password: String!
+  turnedOn: Boolean!
+}
+
+type UpdateMfaResponse {
+  turnedOn: Boolean
+}
+
+type Mutation {
+  updatePrincipalMfa(input: UpdateMfaRequest!): UpdateMfaResponse
+    @http(method: PATCH, url: "${upstreamUrl}${MFA_PATH}", body: "{{.args.input}}")
+}
+`;
 
 /**
  * This gateway as a target: `dir` is a checkout with a build (default this one), `env` is added to the
