@@ -1,13 +1,21 @@
 #!/usr/bin/env node
-// Investigation (2026-11-28): how much of the gateway's CPU per request is the upstream client itself,
-// and which of got's interfaces is cheaper?
+// Investigation (2026-11-28, extended 2026-12-02): how much of the gateway's CPU per request is the upstream
+// client itself, which of got's interfaces is cheaper, and what does got do per call that can be avoided
+// within its public API?
 // How: the same keep-alive PATCH (same headers, same JSON body, same tiny answer) made by got's promise
-// interface, got's stream interface (what src/backend/csp uses) and bare node:http, each in a fresh
-// process pinned to one core with an in-process upstream, c=32; reports CPU µs per call (client and
-// upstream together, so compare the differences).
-// Run: node bench/investigations/upstream-client.mjs [--calls 20000]
-// Result (2026-11-28, the 2-core bench VM): node:http 80 µs per call, got stream 218 µs, got promise
-// 291 µs. The CSP client uses got's stream interface (its comment quotes another run: 230 vs 310 µs per call).
+// interface, got's stream interface, got with options normalized once (`got(undefined, undefined, options)`,
+// as got's own benchmark/index.ts measures it), the same with a timer of ours instead of got's timeout, the
+// same through a handler that gives got an Options subclass building node's request options as one flat
+// object (what src/backend/csp does), and bare node:http; each in a fresh process pinned to one core with an
+// in-process upstream, c=32, the kinds interleaved over --rounds; reports CPU µs per call (client and upstream
+// together, so compare the differences), median and range.
+// Run: node bench/investigations/upstream-client.mjs [--calls 20000] [--rounds 3] [--only 'kind,kind']
+// Result (2026-11-28, quiet VM): node:http 80 µs per call, got stream 218 µs, got promise 291 µs.
+// Result (2026-12-02, same VM under other helpers' load, so every figure about 2.5× higher; compare the
+// differences over node:http): got stream +230–236 µs, got promise +340, normalized +196–214, normalized
+// with our own timer +203 (no gain: dropped), normalized + flat native options +94 µs. The cause of that last
+// step: got's Options#createNativeRequestOptions spreads two objects and then adds ~30 fields, and on Node 20
+// every field added after a spread is slow (75–110 µs per call in isolation, 50 µs inside a call).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
