@@ -8,21 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { startProcess } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mfa-banner-'));
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return true;
-}
 
 describe('the demo banner', () => {
   it('goes to stderr on the first start; stdout holds only JSON lines without the password or token', async () => {

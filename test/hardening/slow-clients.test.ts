@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_STATUS, json, startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { userJwt } from '../helpers/operations.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** A client connection seen from outside: what the server sent, and whether it closed. */
 interface ClientSocket {
@@ -52,16 +53,6 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   const result = await Promise.race([settled, timeout]);
   clearTimeout(timer);
   return result;
-}
-
-/** Polls `condition` every 10 ms; true once it holds, false if it still does not after `ms`. */
-async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return true;
 }
 
 /** Writes `text` one byte at a time, `everyMs` apart, until it is written or the socket closes. */
