@@ -3,8 +3,11 @@
 // (target C) under `node --cpu-prof`, loads it at c=32, stops it with SIGTERM (so V8 writes the
 // profile), then prints the top self-time functions and packages.
 //
-// Usage: node bench/profile.mjs [--seconds 10] [--connections 32] [--top 25] [--keep]
+// Usage: node bench/profile.mjs [--seconds 10] [--connections 32] [--top 25] [--keep] [--alloc all|live]
 // Needs `npm run build` first. --keep leaves the .cpuprofile (for Chrome DevTools / speedscope).
+// --alloc samples allocations instead of CPU (bench/lib/heap-sampler.mjs), over the measured load only, and
+// prints bytes per answer by function and package: `all` is everything the request path allocates, `live`
+// what was still on the heap at exit (kept long enough to survive a scavenge, or still referenced).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,16 +23,27 @@ const { values: opt } = parseArgs({
     connections: { type: 'string', default: '32' },
     top: { type: 'string', default: '25' },
     keep: { type: 'boolean', default: false },
+    alloc: { type: 'string' },
   },
 });
 installCleanup();
+if (opt.alloc !== undefined && !['all', 'live'].includes(opt.alloc))
+  throw new Error(`--alloc ${opt.alloc}: expected all or live`);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'csp-mfa-profile-'));
 const stub = await startStub(0);
 const upstreamUrl = `http://127.0.0.1:${stub.port}`;
 const gw = await startNodeOnFreePort({ name: 'gateway', cwd: REPO_DIR, readyPath: '/ready' }, (port) => ({
-  args: ['--cpu-prof', '--cpu-prof-dir', dir, path.join(REPO_DIR, 'dist/src/main.js')],
+  args: [
+    ...(opt.alloc
+      ? ['--import', path.join(REPO_DIR, 'bench/lib/heap-sampler.mjs')]
+      : ['--cpu-prof', '--cpu-prof-dir', dir]),
+    path.join(REPO_DIR, 'dist/src/main.js'),
+  ],
   env: {
+    ...(opt.alloc
+      ? { HEAP_SAMPLE_FILE: path.join(dir, 'alloc.heapprofile'), HEAP_SAMPLE_KEEP: opt.alloc }
+      : {}),
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     CSP_BASE_URL: upstreamUrl,
@@ -58,12 +72,21 @@ const load = (durationSec) =>
     tokenHeader: 'csp-auth-token',
   });
 await load(2);
+if (opt.alloc) process.kill(gw.pid, 'SIGUSR2');
 const res = await load(Number(opt.seconds));
 console.log(
-  `load: ${res.rps.toFixed(0)} req/s, p50 ${res.p50.toFixed(2)} ms, ${res.ok} answers, ${res.errors} errors, ${res.non2xx} non-2xx (${pinned ? 'pinned' : 'unpinned'}, c=${opt.connections}, under --cpu-prof)`,
+  `load: ${res.rps.toFixed(0)} req/s, p50 ${res.p50.toFixed(2)} ms, ${res.ok} answers, ${res.errors} errors, ${res.non2xx} non-2xx (${pinned ? 'pinned' : 'unpinned'}, c=${opt.connections}, under ${opt.alloc ? `heap sampling (${opt.alloc})` : '--cpu-prof'})`,
 );
 await stop(gw, 10_000);
 await stop(stub);
+
+if (opt.alloc) {
+  const file = path.join(dir, 'alloc.heapprofile');
+  summarizeAllocations(JSON.parse(readFileSync(file, 'utf8')), res.ok, Number(opt.top));
+  if (opt.keep) console.log(`\nprofile kept: ${file}`);
+  else rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 if (!file) throw new Error(`no .cpuprofile written in ${dir} (did the gateway exit on SIGTERM?)`);
@@ -131,6 +154,33 @@ function summarize(profile, top) {
   );
   for (const [k, us] of [...ownerTotals].sort((a, b) => b[1] - a[1]).slice(0, 20))
     console.log(`  ${pct(us)}  ${k}`);
+}
+
+function summarizeAllocations(profile, answers, top) {
+  const fnTotals = new Map();
+  const pkgTotals = new Map();
+  let total = 0;
+  const walk = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (node.selfSize > 0) {
+      total += node.selfSize;
+      const where = shortUrl(url);
+      const fnKey = `${functionName || '(anonymous)'}  ${where ? `${where}:${lineNumber + 1}` : ''}`;
+      fnTotals.set(fnKey, (fnTotals.get(fnKey) ?? 0) + node.selfSize);
+      const pkg = packageOf(url, functionName);
+      pkgTotals.set(pkg, (pkgTotals.get(pkg) ?? 0) + node.selfSize);
+    }
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head);
+  const perAnswer = (bytes) => `${(bytes / answers / 1024).toFixed(2).padStart(7)} KB`;
+  console.log(`\nsampled ${(total / 1048576).toFixed(1)} MB, ${perAnswer(total)} per answer`);
+  console.log(`\nTop ${top} allocating functions (per answer):`);
+  for (const [k, b] of [...fnTotals].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`  ${perAnswer(b)}  ${k}`);
+  console.log('\nBy package / area (per answer):');
+  for (const [k, b] of [...pkgTotals].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    console.log(`  ${perAnswer(b)}  ${k}`);
 }
 
 function shortUrl(url) {

@@ -93,15 +93,35 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
     GET: endpointOptions('GET', STATUS_PATH, false),
     POST: endpointOptions('POST', AUDIT_PATH, true),
   };
+  // The call being sent: set just before `client()` and read by its handler, which got runs synchronously
+  // inside that call. It is how the call's headers and body reach got's own clone of the endpoint's options
+  // without a clone of ours (each clone of got's Options costs about as much as the rest of got's per-call
+  // work: bench/investigations/upstream-client.mjs, "got single clone").
+  let sending: { call: Call; base: BackendCall; extraHeaders?: Readonly<Record<string, string>> } | undefined;
   const client: Got = got.extend({
-    handlers: [(normalized, next) => next(new CspRequestOptions(normalized))],
+    handlers: [
+      (normalized, next) => {
+        const current = sending;
+        sending = undefined;
+        if (!current) throw new Error('CSP client: got was called without a call to send');
+        // The clone's own headers object (lower-case names, as got's setter would make them).
+        const headers = normalized.headers;
+        if (current.extraHeaders) Object.assign(headers, current.extraHeaders);
+        headers['csp-auth-token'] = current.base.token;
+        headers['x-request-id'] = current.base.requestId;
+        if ('json' in current.call) normalized.body = JSON.stringify(current.call.json);
+        if (current.base.signal) normalized.signal = current.base.signal;
+        normalized.createNativeRequestOptions = flatNativeRequestOptions;
+        return next(normalized);
+      },
+    ],
   });
 
   /**
    * got's stream interface, read to the end here: it does the same work as the promise interface for
    * about 80 µs less CPU per call, and lets us cut off an oversized answer as it arrives. With the options
-   * normalized once and flat native options, got costs about 94 µs per call over bare node:http instead of
-   * about 236 µs (bench/investigations/upstream-client.mjs).
+   * normalized once, one clone per call and flat native options, got costs far less per call over bare
+   * node:http than with an options object per call (bench/investigations/upstream-client.mjs).
    */
   function send(
     call: Call,
@@ -109,16 +129,14 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
     extraHeaders: Readonly<Record<string, string>> | undefined,
   ): Promise<CspAnswer | Fault> {
     return new Promise((resolve) => {
-      const callOptions = new Options(undefined, undefined, endpoints[call.method]);
-      // The clone's own headers object (lower-case names, as got's setter would make them).
-      const headers = callOptions.headers;
-      if (extraHeaders) Object.assign(headers, extraHeaders);
-      headers['csp-auth-token'] = base.token;
-      headers['x-request-id'] = base.requestId;
-      if ('json' in call) callOptions.body = JSON.stringify(call.json);
-      if (base.signal) callOptions.signal = base.signal;
-      // isStream is set in the normalized options, so got answers with its stream, not a promise.
-      const stream = client(undefined, undefined, callOptions) as Request;
+      sending = { call, base, extraHeaders };
+      let stream: Request;
+      try {
+        // isStream is set in the normalized options, so got answers with its stream, not a promise.
+        stream = client(undefined, undefined, endpoints[call.method]) as Request;
+      } finally {
+        sending = undefined;
+      }
       let response: { statusCode: number; headers: CspAnswer['headers'] } | undefined;
       const chunks: Buffer[] = [];
       let size = 0;
@@ -242,53 +260,47 @@ function auditBodyOf(query: MfaAuditQuery): MfaAuditQuery {
 }
 
 /**
- * got's options with node's request options built as one flat object. got's own method spreads its cache
- * and unix-socket options first and adds some thirty fields after them, which V8 (Node 20) makes slow for
- * every field after a spread: about 50 µs per call, a quarter of got's cost (bench/investigations/
- * upstream-client.mjs). Neither the cache nor unix sockets are used here, so nothing is lost; the TLS fields
- * are passed on as got would.
+ * node's request options built as one flat object, in place of got's `Options#createNativeRequestOptions`
+ * (set on each call's options by the client's handler). got's own method spreads its cache and unix-socket
+ * options first and adds some thirty fields after them, which V8 (Node 20) makes slow for every field after
+ * a spread: about 50 µs per call (bench/investigations/upstream-client.mjs). Neither the cache nor unix
+ * sockets are used here, so nothing is lost; the TLS fields are passed on as got would.
  */
-class CspRequestOptions extends Options {
-  constructor(normalized: Options) {
-    super(undefined, undefined, normalized);
-  }
-
-  override createNativeRequestOptions(): ReturnType<Options['createNativeRequestOptions']> {
-    const tls = this.https;
-    const https = this.url instanceof URL && this.url.protocol === 'https:';
-    return {
-      agent: https ? this.agent.https : this.agent.http,
-      method: this.method,
-      headers: this.headers,
-      setHost: this.setHost,
-      maxHeaderSize: this.maxHeaderSize,
-      localAddress: this.localAddress,
-      lookup: this.dnsLookup,
-      family: this.dnsLookupIpVersion,
-      createConnection: this.createConnection,
-      timeout: undefined,
-      h2session: undefined,
-      ALPNProtocols: tls.alpnProtocols,
-      ca: tls.certificateAuthority,
-      cert: tls.certificate,
-      key: tls.key,
-      passphrase: tls.passphrase,
-      pfx: tls.pfx,
-      rejectUnauthorized: tls.rejectUnauthorized,
-      checkServerIdentity: tls.checkServerIdentity ?? checkServerIdentity,
-      servername: tls.serverName,
-      ciphers: tls.ciphers,
-      honorCipherOrder: tls.honorCipherOrder,
-      minVersion: tls.minVersion,
-      maxVersion: tls.maxVersion,
-      sigalgs: tls.signatureAlgorithms,
-      sessionTimeout: tls.tlsSessionLifetime,
-      dhparam: tls.dhparam,
-      ecdhCurve: tls.ecdhCurve,
-      crl: tls.certificateRevocationLists,
-      secureOptions: tls.secureOptions,
-    };
-  }
+function flatNativeRequestOptions(this: Options): ReturnType<Options['createNativeRequestOptions']> {
+  const tls = this.https;
+  const https = this.url instanceof URL && this.url.protocol === 'https:';
+  return {
+    agent: https ? this.agent.https : this.agent.http,
+    method: this.method,
+    headers: this.headers,
+    setHost: this.setHost,
+    maxHeaderSize: this.maxHeaderSize,
+    localAddress: this.localAddress,
+    lookup: this.dnsLookup,
+    family: this.dnsLookupIpVersion,
+    createConnection: this.createConnection,
+    timeout: undefined,
+    h2session: undefined,
+    ALPNProtocols: tls.alpnProtocols,
+    ca: tls.certificateAuthority,
+    cert: tls.certificate,
+    key: tls.key,
+    passphrase: tls.passphrase,
+    pfx: tls.pfx,
+    rejectUnauthorized: tls.rejectUnauthorized,
+    checkServerIdentity: tls.checkServerIdentity ?? checkServerIdentity,
+    servername: tls.serverName,
+    ciphers: tls.ciphers,
+    honorCipherOrder: tls.honorCipherOrder,
+    minVersion: tls.minVersion,
+    maxVersion: tls.maxVersion,
+    sigalgs: tls.signatureAlgorithms,
+    sessionTimeout: tls.tlsSessionLifetime,
+    dhparam: tls.dhparam,
+    ecdhCurve: tls.ecdhCurve,
+    crl: tls.certificateRevocationLists,
+    secureOptions: tls.secureOptions,
+  };
 }
 
 /** A transport fault: what the caller gets, and its kind for metrics and traces. */
