@@ -4,7 +4,7 @@
  * account, and the keys are hashes, so no raw token (or claim) is ever stored or logged through them.
  * Who controls each key is written down in docs/security.md.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalToken } from './canonical-token.js';
 import {
   classifyToken,
@@ -25,7 +25,8 @@ export interface Caller {
   readonly tokenKey: string;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+// One-shot hashing: about half the cost of createHash().update().digest() for a short string.
+const sha256 = (text: string) => hash('sha256', text, 'base64url');
 
 export function identifyCaller(token: string, rule: ServiceAccountRule): Caller {
   const { kind, claims } = classifyToken(token, rule);

@@ -78,8 +78,11 @@ export function createBruteForceGuard(
     } finally {
       // Book-keeping must not turn the user's answer into an error. A throw (a backend bug) counts nothing.
       await limiter.leave(flightKey).catch(keep(call.requestId));
-      if (outcome?.ok) await limiter.clearFailures(principal).catch(keep(call.requestId));
-      else if (outcome?.failure.code === 'WRONG_PASSWORD') {
+      // A right password forgets the failures counted before it (none read: nothing to forget, and a
+      // wrong one answered meanwhile is kept, the safe side).
+      if (outcome?.ok) {
+        if (spent.count > 0) await limiter.clearFailures(principal).catch(keep(call.requestId));
+      } else if (outcome?.failure.code === 'WRONG_PASSWORD') {
         const count = await limiter.addFailure(principal).catch(keep(call.requestId));
         // Counts go up one at a time (atomically in Redis), so exactly one failure reaches the limit.
         if (count === maxAttempts) observer?.locked();
