@@ -11,7 +11,7 @@ import { pinningUnavailableReason, setAffinity } from './lib/affinity.mjs';
 import { runLoad } from './lib/load.mjs';
 import { installCleanup, killAll, stop } from './lib/processes.mjs';
 import { CLK_TCK, cpuTicks, machineBusyTicks, resetPeak, sample, ticksOf } from './lib/proc-stats.mjs';
-import { checkGoals, goalsTable, phaseTable, summarizePhase } from './lib/report.mjs';
+import { ISSUE_FLOOR, checkGoals, goalsTable, phaseTable, summarizePhase } from './lib/report.mjs';
 import {
   BENCH_DIR,
   REPO_DIR,
@@ -313,6 +313,10 @@ async function main() {
   log(
     `\nCPU µs/req = (utime+stime of the target's own pid over the measured run) / CLK_TCK(${CLK_TCK}) / 2xx answers. For A that pid is the stub.`,
   );
+  if (results.goals.some((g) => g.scaled))
+    log(
+      `Scaled lines estimate C on the issue's machine by the floor proxy D, measured there at ${ISSUE_FLOOR.cpuUsPerReq} µs/req and ${ISSUE_FLOOR.addedMeanUs} µs mean added at c=1 (middles of its ranges): absolute µs vary between machines and days; the absolute verdict stays the goal's.`,
+    );
   log(`wall time ${results.meta.wallSec.toFixed(1)} s`);
   if (sink) {
     results.meta.otlpSink = sink.stats;

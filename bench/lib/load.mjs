@@ -1,6 +1,6 @@
 // One closed-loop load run with autocannon (as a library, in this process). Latency percentiles
 // are computed here from every 2xx response time (float ms from process.hrtime), because
-// autocannon's own histogram records whole milliseconds — too coarse for a 0.9 ms budget.
+// autocannon's own histogram records whole milliseconds — too coarse for a sub-millisecond budget.
 import autocannon from 'autocannon';
 
 let clientSeq = 0;
