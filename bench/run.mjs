@@ -11,7 +11,7 @@ import { pinningUnavailableReason, setAffinity } from './lib/affinity.mjs';
 import { runLoad } from './lib/load.mjs';
 import { installCleanup, killAll, stop } from './lib/processes.mjs';
 import { CLK_TCK, cpuTicks, machineBusyTicks, resetPeak, sample, ticksOf } from './lib/proc-stats.mjs';
-import { ISSUE_FLOOR, checkGoals, goalsTable, phaseTable, summarizePhase } from './lib/report.mjs';
+import { ISSUE_REFERENCES, checkGoals, goalsTable, phaseTable, summarizePhase } from './lib/report.mjs';
 import {
   BENCH_DIR,
   REPO_DIR,
@@ -42,7 +42,8 @@ Measures A direct REST to the upstream stub, B Hive Gateway + Mesh (peer), C thi
   --targets LIST        subset of A,B,C,D,R,S (default all; R Tailcall, S Tailcall with query validation)
   --phases LIST         subset of c32,c1,pressure,unpinned (default all)
   --variant 'ID|NAME|DIR|KEY=VALUE|…'   (repeatable) one more target: this gateway built in DIR
-                        ('.' is this checkout) with extra settings, measured like C and compared
+                        ('.' is this checkout) with extra settings (a '--flag' goes to node),
+                        measured like C and compared
                         to it round by round (ratios C/ID). A value '@sink' is the URL of an OTLP
                         receiver the bench runs (it drains and acknowledges span exports), e.g.
                         --variant 'E|main before|/tmp/base'
@@ -88,14 +89,18 @@ const variants = opt.variant.map((spec) => {
     throw new Error(
       `--variant '${spec}': expected 'ID|NAME|DIR|KEY=VALUE…' with ID one letter E-Z (not R or S, the Tailcall targets)`,
     );
+  // A '--flag' is node's (e.g. --single-threaded-gc, which NODE_OPTIONS does not take).
+  const nodeArgs = pairs.filter((p) => p.startsWith('--'));
   const env = Object.fromEntries(
-    pairs.map((p) => {
-      const eq = p.indexOf('=');
-      if (eq < 1) throw new Error(`--variant '${spec}': '${p}' is not KEY=VALUE`);
-      return [p.slice(0, eq), p.slice(eq + 1)];
-    }),
+    pairs
+      .filter((p) => !p.startsWith('--'))
+      .map((p) => {
+        const eq = p.indexOf('=');
+        if (eq < 1) throw new Error(`--variant '${spec}': '${p}' is not KEY=VALUE or a --node-flag`);
+        return [p.slice(0, eq), p.slice(eq + 1)];
+      }),
   );
-  return { id, name, dir: path.resolve(REPO_DIR, dir), env };
+  return { id, name, dir: path.resolve(REPO_DIR, dir), env, nodeArgs };
 });
 for (const v of variants) {
   if (TARGETS[v.id] || targetIds.includes(v.id)) throw new Error(`--variant ${v.id}: the id is taken`);
@@ -239,7 +244,7 @@ async function main() {
     TARGETS[v.id] = gatewayTarget({
       id: v.id,
       name: v.name,
-      what: `node ${path.relative(REPO_DIR, path.join(v.dir, 'dist/src/main.js')) || 'dist/src/main.js'}, NODE_ENV=production${
+      what: `node ${v.nodeArgs.map((a) => `${a} `).join('')}${path.relative(REPO_DIR, path.join(v.dir, 'dist/src/main.js')) || 'dist/src/main.js'}, NODE_ENV=production${
         Object.keys(env).length
           ? `, ${Object.entries(env)
               .map(([k, val]) => `${k}=${val}`)
@@ -248,6 +253,7 @@ async function main() {
       }`,
       dir: v.dir,
       env,
+      nodeArgs: v.nodeArgs,
     });
   }
 
@@ -315,7 +321,13 @@ async function main() {
   );
   if (results.goals.some((g) => g.scaled))
     log(
-      `Scaled lines estimate C on the issue's machine by the floor proxy D, measured there at ${ISSUE_FLOOR.cpuUsPerReq} µs/req and ${ISSUE_FLOOR.addedMeanUs} µs mean added at c=1 (middles of its ranges): absolute µs vary between machines and days; the absolute verdict stays the goal's.`,
+      `Scaled lines estimate C on the issue's machine from a target its harness measured (${Object.entries(
+        ISSUE_REFERENCES,
+      )
+        .map(([id, r]) => `${id} ${r.name}: ${r.cpuUsPerReq} µs/req, ${r.addedMeanUs} µs mean added at c=1`)
+        .join(
+          '; ',
+        )}; middles of its ranges), M when it ran: absolute µs vary between machines and days; the absolute verdict stays the goal's.`,
     );
   log(`wall time ${results.meta.wallSec.toFixed(1)} s`);
   if (sink) {

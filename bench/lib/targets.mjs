@@ -201,9 +201,9 @@ type Mutation {
 
 /**
  * This gateway as a target: `dir` is a checkout with a build (default this one), `env` is added to the
- * production settings. --variant uses it to measure another build or other settings beside C.
+ * production settings, `nodeArgs` go to node before the script. --variant uses it to measure another build or other settings beside C.
  */
-export function gatewayTarget({ id, name, what, dir = REPO_DIR, env = {} }) {
+export function gatewayTarget({ id, name, what, dir = REPO_DIR, env = {}, nodeArgs = [] }) {
   const main = path.join(dir, 'dist/src/main.js');
   return {
     id,
@@ -215,7 +215,7 @@ export function gatewayTarget({ id, name, what, dir = REPO_DIR, env = {} }) {
       if (!existsSync(main))
         throw new Error(`${main} not found: run npm run build first in ${dir} (or --targets A,B,D)`);
       return startNodeOnFreePort({ name: `gateway ${id}`, cwd: dir, readyPath: '/ready' }, (port) => ({
-        args: [main],
+        args: [...nodeArgs, main],
         env: {
           NODE_ENV: 'production',
           LOG_LEVEL: 'warn',
