@@ -4,6 +4,7 @@
  * and the console.
  */
 import cluster from 'node:cluster';
+import v8 from 'node:v8';
 import { type Config, HELP_TEXT, loadConfig, wantsHelp } from './config.js';
 import { createLogger, type Logger } from './logging/logger.js';
 
@@ -20,10 +21,21 @@ async function main(): Promise<number> {
     return 2;
   }
   const { config } = loaded;
+  limitHeapGrowth(config.heapGrowthPercent);
   if (config.workers > 1 && cluster.isPrimary) {
     return runPrimary(config, createLogger({ level: config.logLevel }).child({ pid: process.pid }));
   }
   return serve(config, cluster.worker?.id);
+}
+
+/**
+ * HEAP_GROWTH_PERCENT: how far V8 lets the old generation grow past what was live after the last full
+ * collection. V8 reads the flag whenever it sets the next limit, so setting it here, before the gateway
+ * allocates, takes effect; a --heap-growing-percent on node's own command line is the operator's and wins.
+ */
+function limitHeapGrowth(percent: number): void {
+  if (percent === 0 || process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) return;
+  v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
 /** One gateway in this process: the whole service, or one of WORKERS (`workerId`). */

@@ -166,4 +166,13 @@ describe('loadConfig: MFA_BACKEND_MODULE and WORKERS', () => {
     const result = loadConfig({});
     expect(result.ok && result.config.workers).toBe(1);
   });
+
+  it("keeps V8's old generation to 2x what is live by default; 0 leaves it to V8", () => {
+    const byDefault = loadConfig({});
+    expect(byDefault.ok && byDefault.config.heapGrowthPercent).toBe(100);
+    const v8Default = loadConfig({ HEAP_GROWTH_PERCENT: '0' });
+    expect(v8Default.ok && v8Default.config.heapGrowthPercent).toBe(0);
+    const flag = loadConfig({}, ['--heap-growth-percent', '50']);
+    expect(flag.ok && flag.config.heapGrowthPercent).toBe(50);
+  });
 });
