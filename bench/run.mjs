@@ -321,13 +321,7 @@ async function main() {
   );
   if (results.goals.some((g) => g.scaled))
     log(
-      `Scaled lines estimate C on the issue's machine from a target its harness measured (${Object.entries(
-        ISSUE_REFERENCES,
-      )
-        .map(([id, r]) => `${id} ${r.name}: ${r.cpuUsPerReq} µs/req, ${r.addedMeanUs} µs mean added at c=1`)
-        .join(
-          '; ',
-        )}; middles of its ranges), M when it ran: absolute µs vary between machines and days; the absolute verdict stays the goal's.`,
+      `Scaled lines estimate C on the issue's machine from M, ${ISSUE_REFERENCES.M.name} (there ${ISSUE_REFERENCES.M.cpuUsPerReq} µs/req and ${ISSUE_REFERENCES.M.addedMeanUs} µs mean added at c=1, the middles of its ranges): absolute µs vary between machines and days; the absolute verdict stays the goal's.`,
     );
   log(`wall time ${results.meta.wallSec.toFixed(1)} s`);
   if (sink) {
