@@ -102,6 +102,52 @@ async function measure(kind) {
   function leanNative() {
     return { agent: this.agent.http, method: this.method, headers: this.headers, setHost: this.setHost };
   }
+  // What src/backend/csp builds: every field got's own method passes, TLS ones included (undefined on http).
+  function fullNative() {
+    const tls = this.https;
+    return {
+      agent: this.agent.http,
+      method: this.method,
+      headers: this.headers,
+      setHost: this.setHost,
+      maxHeaderSize: this.maxHeaderSize,
+      localAddress: this.localAddress,
+      lookup: this.dnsLookup,
+      family: this.dnsLookupIpVersion,
+      createConnection: this.createConnection,
+      timeout: undefined,
+      h2session: undefined,
+      ALPNProtocols: tls.alpnProtocols,
+      ca: tls.certificateAuthority,
+      cert: tls.certificate,
+      key: tls.key,
+      passphrase: tls.passphrase,
+      pfx: tls.pfx,
+      rejectUnauthorized: tls.rejectUnauthorized,
+      checkServerIdentity: tls.checkServerIdentity,
+      servername: tls.serverName,
+      ciphers: tls.ciphers,
+      honorCipherOrder: tls.honorCipherOrder,
+      minVersion: tls.minVersion,
+      maxVersion: tls.maxVersion,
+      sigalgs: tls.signatureAlgorithms,
+      sessionTimeout: tls.tlsSessionLifetime,
+      dhparam: tls.dhparam,
+      ecdhCurve: tls.ecdhCurve,
+      crl: tls.certificateRevocationLists,
+      secureOptions: tls.secureOptions,
+    };
+  }
+  const singleFull = got.extend({
+    handlers: [
+      (options, next) => {
+        Object.assign(options.headers, pending.headers);
+        options.body = pending.body;
+        options.createNativeRequestOptions = fullNative;
+        return next(options);
+      },
+    ],
+  });
   const single = got.extend({
     handlers: [
       (options, next) => {
@@ -113,6 +159,10 @@ async function measure(kind) {
     ],
   });
   const calls = {
+    'got single clone all fields': () => {
+      pending = { headers: perCallHeaders(), body: BODY };
+      return streamCall(singleFull(undefined, undefined, endpoint));
+    },
     'got single clone': () => {
       pending = { headers: perCallHeaders(), body: BODY };
       return streamCall(single(undefined, undefined, endpoint));
@@ -214,6 +264,7 @@ if (values.help) {
     'got normalized own timer',
     'got normalized lean',
     'got single clone',
+    'got single clone all fields',
   ].filter((kind) => !values.only || values.only.split(',').includes(kind));
   const results = Object.fromEntries(kinds.map((kind) => [kind, []]));
   // Rounds interleave the kinds, so a burst of load from elsewhere on the machine hits all of them alike.
