@@ -109,7 +109,8 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
         headers['csp-auth-token'] = current.base.token;
         headers['x-request-id'] = current.base.requestId;
         if ('json' in current.call) normalized.body = JSON.stringify(current.call.json);
-        if (current.base.signal) normalized.signal = current.base.signal;
+        // Not `signal`: got reads it only while constructing the request, before this handler runs, so
+        // `send` listens for the client going away itself.
         normalized.createNativeRequestOptions = flatNativeRequestOptions;
         return next(normalized);
       },
@@ -128,6 +129,9 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
     extraHeaders: Readonly<Record<string, string>> | undefined,
   ): Promise<CspAnswer | Fault> {
     return new Promise((resolve) => {
+      const signal = base.signal;
+      // The client went away before the call: nothing is sent.
+      if (signal?.aborted) return resolve(fault('ERR_ABORTED', base));
       sending = { call, base, extraHeaders };
       let stream: Request;
       try {
@@ -136,6 +140,14 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
       } finally {
         sending = undefined;
       }
+      // The client went away during the call: the upstream request is cut off (the error handler below
+      // sees the aborted signal and answers 'cancelled').
+      const cancel = () => stream.destroy(new Error('the client went away'));
+      signal?.addEventListener('abort', cancel, { once: true });
+      const settle = (answer: CspAnswer | Fault) => {
+        signal?.removeEventListener('abort', cancel);
+        resolve(answer);
+      };
       let response: { statusCode: number; headers: CspAnswer['headers'] } | undefined;
       const chunks: Buffer[] = [];
       let size = 0;
@@ -159,15 +171,15 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
         }
       });
       stream.on('end', () => {
-        if (!response) return resolve(fault('ERR_NO_RESPONSE', base));
-        resolve({
+        if (!response) return settle(fault('ERR_NO_RESPONSE', base));
+        settle({
           statusCode: response.statusCode,
           headers: response.headers,
           body: Buffer.concat(chunks).toString('utf8'),
         });
       });
       stream.on('error', (error: unknown) => {
-        resolve(fault(tooLarge ? 'ERR_CSP_RESPONSE_TOO_LARGE' : errorCodeOf(error), base));
+        settle(fault(tooLarge ? 'ERR_CSP_RESPONSE_TOO_LARGE' : errorCodeOf(error), base));
       });
     });
   }
