@@ -27,7 +27,7 @@ export const GOALS = {
  * it (commit 2cde601, built and run as a variant: the same kind of work as C, mostly JavaScript):
  * 606–625 µs per request, 1,129–1,144 µs mean added at c=1 (the middles are used). The floor proxy D is
  * no such anchor: it is mostly system calls, which cost relatively more on this VM than on the issue's
- * machine (D 295–349 µs per request here against 61–65 there, M 2.4× its figure), so it would flatter C.
+ * machine (D 220–349 µs per request here against 61–65 there, 3.5–5.5×; M 1.3–2.4×), so it would flatter C.
  */
 export const ISSUE_REFERENCES = {
   M: { name: 'main as the issue measured it', cpuUsPerReq: 615, addedMeanUs: 1137 },
