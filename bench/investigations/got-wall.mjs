@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { printHeaderHelp } from '../lib/header-help.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -76,13 +77,7 @@ async function serveGateway(kind, port, upstreamPort) {
 
 if (values.help) {
   // The header above is the documentation.
-  const source = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
-  console.log(
-    source
-      .filter((line) => line.startsWith('// '))
-      .map((line) => line.slice(3))
-      .join('\n'),
-  );
+  printHeaderHelp(import.meta.url);
 } else if (values.child) {
   await serveGateway(values.child, values.port, Number(values.upstream));
 } else {

@@ -24,13 +24,14 @@
 // before the gateway reads a request, on its saturated core, and autocannon's client makes them far
 // longer; not resolved.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { freePort } from '../lib/processes.mjs';
+import { CLK_TCK, cpuTicks, memory } from '../lib/proc-stats.mjs';
 import { BENCH_DIR, REPO_DIR } from '../lib/targets.mjs';
+import { printHeaderHelp } from '../lib/header-help.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -61,25 +62,22 @@ function spawnPinned(cpu, args, env = {}) {
   });
 }
 
+/** The stub's port, from the {"port":N} line it prints once listening. */
 const portOf = (child) =>
   new Promise((resolve, reject) => {
     let text = '';
     child.on('exit', (code) => reject(new Error(`exited with ${code} before listening`)));
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
       text += chunk;
-      const m = /"port":(\d+)|^(\d+)$|"url":"http:\/\/127\.0\.0\.1:(\d+)/m.exec(text);
-      if (m) resolve(Number(m[1] ?? m[2] ?? m[3]));
+      const m = /"port":(\d+)/.exec(text);
+      if (m) resolve(Number(m[1]));
     });
   });
 
-const procStat = (pid) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-};
+/** RSS in MB for the peak sampler; 0 once the process is gone. */
 const rssMB = (pid) => {
   try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+    return memory(pid).rss / 1048576;
   } catch {
     return 0;
   }
@@ -212,9 +210,9 @@ async function measure(stubPort, config) {
   fullCollections.length = 0;
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMB(gateway.pid))), 50);
-  const ticks = procStat(gateway.pid);
+  const ticks = cpuTicks(gateway.pid);
   const result = await load(port, SECONDS);
-  const cpuUs = ((procStat(gateway.pid) - ticks) * 10_000) / result.answers;
+  const cpuUs = ((cpuTicks(gateway.pid) - ticks) * 1e6) / CLK_TCK / result.answers;
   clearInterval(sampler);
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const within = (le) =>
@@ -235,13 +233,8 @@ async function measure(stubPort, config) {
 }
 
 if (values.help) {
-  const source = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
-  console.log(
-    source
-      .filter((line) => line.startsWith('// '))
-      .map((line) => line.slice(3))
-      .join('\n'),
-  );
+  // The header above is the documentation.
+  printHeaderHelp(import.meta.url);
   process.exit(0);
 }
 
