@@ -6,12 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { composeServices } from '@apollo/composition';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
+import { type ApolloServerPlugin } from '@apollo/server';
 import { parse } from 'graphql';
 import { json, startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { startRouter, type RouterContext, type TestRouter } from '../helpers/router.js';
 import { UPDATE_MY_MFA, UPDATE_MY_MFA_DETAILS, userJwt } from '../helpers/operations.js';
 
 const COMMITTED_SDL = readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8');
@@ -45,7 +44,7 @@ function flatten(node: TraceNode | null | undefined): TraceNode[] {
 describe('federated traces (ftv1)', () => {
   let csp: FakeCsp;
   let subgraph: TestGateway;
-  let router: ApolloServer;
+  let router: TestRouter['server'];
   let routerUrl: string;
   let captureTraces = true;
   const planTraces: QueryPlanNode[] = [];
@@ -58,19 +57,8 @@ describe('federated traces (ftv1)', () => {
       { name: 'mfa', typeDefs: parse(COMMITTED_SDL), url: subgraph.graphqlUrl },
     ]);
     if (!composed.supergraphSdl) throw new Error(JSON.stringify(composed.errors));
-    const gateway = new ApolloGateway({
-      supergraphSdl: composed.supergraphSdl,
-      buildService: ({ url }) =>
-        new RemoteGraphQLDataSource<{ token?: string }>({
-          url,
-          willSendRequest({ request, context }) {
-            askedForTrace.push(request.http?.headers.get('apollo-federation-include-trace') ?? null);
-            if (context.token) request.http?.headers.set('csp-auth-token', context.token);
-          },
-        }),
-    });
     // What Apollo's usage reporting does in a router that reports traces: capture them for this request.
-    const capture: ApolloServerPlugin<{ token?: string }> = {
+    const capture: ApolloServerPlugin<RouterContext> = {
       async requestDidStart({ metrics }) {
         metrics.captureTraces = captureTraces;
         return {
@@ -80,13 +68,10 @@ describe('federated traces (ftv1)', () => {
         };
       },
     };
-    router = new ApolloServer<{ token?: string }>({ gateway, plugins: [capture] });
-    ({ url: routerUrl } = await startStandaloneServer(router, {
-      listen: { port: 0, host: '127.0.0.1' },
-      context: async ({ req }) => {
-        const token = req.headers['csp-auth-token'];
-        return typeof token === 'string' ? { token } : {};
-      },
+    ({ server: router, url: routerUrl } = await startRouter(composed.supergraphSdl, {
+      plugins: [capture],
+      onSubgraphRequest: (request) =>
+        askedForTrace.push(request.http?.headers.get('apollo-federation-include-trace') ?? null),
     }));
   });
 

@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { composeServices } from '@apollo/composition';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { parse, print } from 'graphql';
 import { cspError, DEFAULT_AUDIT_PAGE, html, json, startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
 import { FOREIGN_SDL, startForeignSubgraph } from '../helpers/foreign-subgraph.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { startRouter, type TestRouter } from '../helpers/router.js';
 import { MY_MFA_AUDIT_LOG, serviceAccountJwt, UPDATE_MY_MFA, userJwt } from '../helpers/operations.js';
 
 const COMMITTED_SDL = readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8');
@@ -95,7 +93,7 @@ describe('through an Apollo gateway', () => {
   let csp: FakeCsp;
   let subgraph: TestGateway;
   let foreign: { url: string; close(): Promise<void> };
-  let router: ApolloServer<{ token?: string }>;
+  let router: TestRouter['server'];
   let routerUrl: string;
 
   beforeAll(async () => {
@@ -104,25 +102,8 @@ describe('through an Apollo gateway', () => {
     foreign = await startForeignSubgraph();
     const composed = compose(subgraph.graphqlUrl, foreign.url);
     if (!composed.supergraphSdl) throw new Error(JSON.stringify(composed.errors));
-    const gateway = new ApolloGateway({
-      supergraphSdl: composed.supergraphSdl,
-      // The router setting users configure: propagate csp-auth-token from the client to this subgraph.
-      buildService: ({ url }) =>
-        new RemoteGraphQLDataSource<{ token?: string }>({
-          url,
-          willSendRequest({ request, context }) {
-            if (context.token) request.http?.headers.set('csp-auth-token', context.token);
-          },
-        }),
-    });
-    router = new ApolloServer<{ token?: string }>({ gateway });
-    ({ url: routerUrl } = await startStandaloneServer(router, {
-      listen: { port: 0, host: '127.0.0.1' },
-      context: async ({ req }) => {
-        const token = req.headers['csp-auth-token'];
-        return typeof token === 'string' ? { token } : {};
-      },
-    }));
+    // The router setting users configure: propagate csp-auth-token from the client to this subgraph.
+    ({ server: router, url: routerUrl } = await startRouter(composed.supergraphSdl));
   });
 
   afterAll(async () => {
