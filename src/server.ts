@@ -36,6 +36,8 @@ import { type SettingsPage } from './http/settings-page.route.js';
 import { readJsonBody, RequestBodyError } from './http/request-body.js';
 import { parseTarget } from './http/request-target.js';
 import { sendJson } from './http/send-json.js';
+import { ClientCancellation } from './http/client-cancellation.js';
+import { acceptMeansNothing } from './http/accept.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -123,7 +125,12 @@ export function createServer(options: ServerOptions): MfaServer {
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
-  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    cancellation: ClientCancellation,
+  ): Promise<void> {
     res.setHeader('x-request-id', requestId);
     // Every answer is about one caller (MFA state, errors, readiness): no cache or proxy may keep it.
     res.setHeader('cache-control', 'no-store');
@@ -167,11 +174,6 @@ export function createServer(options: ServerOptions): MfaServer {
       });
     }
 
-    const abort = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
-
     let body: unknown;
     try {
       body = req.method === 'POST' ? await readJsonBody(req, config.maxBodyBytes) : undefined;
@@ -198,6 +200,8 @@ export function createServer(options: ServerOptions): MfaServer {
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    const accept = headers.get('accept');
+    if (accept !== undefined && acceptMeansNothing(accept)) headers.delete('accept');
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       headers,
@@ -212,7 +216,7 @@ export function createServer(options: ServerOptions): MfaServer {
           createContext({
             headers,
             requestId,
-            signal: abort.signal,
+            cancellation,
             backend,
             serviceAccountRule: config.serviceAccountRule,
             acceptBearer: config.security.acceptAuthorizationBearer,
@@ -245,9 +249,12 @@ export function createServer(options: ServerOptions): MfaServer {
   });
   const serve = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
+    // The client going away before its answer was written cancels the backend calls under way.
+    const cancellation = new ClientCancellation();
     res.on('close', () => {
       inFlight--;
       if (draining && inFlight === 0) drained?.();
+      if (!res.writableFinished) cancellation.cancel();
     });
     const headerId = req.headers['x-request-id'];
     const requestId =
@@ -271,7 +278,7 @@ export function createServer(options: ServerOptions): MfaServer {
         logFor().debug({ method: req.method, route, status: res.statusCode, ms }, 'request finished');
       });
     }
-    handle(req, res, requestId).catch((error: unknown) => {
+    handle(req, res, requestId, cancellation).catch((error: unknown) => {
       logFor().error({ err: error }, 'request handling failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.' }] });
       else res.destroy();

@@ -13,8 +13,11 @@ interface PolicyContext {
   readonly caller: { readonly kind: PrincipalKind } | null;
 }
 
-/** User accounts yes, service accounts no (CSP's policy for the MFA paths). Opaque tokens go on to CSP. */
-const isNotServiceAccount = rule({ cache: 'contextual' })(
+/**
+ * User accounts yes, service accounts no (CSP's policy for the MFA paths). Opaque tokens go on to CSP.
+ * Not cached: the check is one property read, cheaper than shield's per-request cache entry.
+ */
+const isNotServiceAccount = rule({ cache: 'no_cache' })(
   (_parent: unknown, _args: unknown, ctx: PolicyContext) => ctx.caller?.kind !== 'service-account',
 );
 

@@ -75,7 +75,44 @@ export interface BackendCall {
    */
   readonly caller?: Caller;
   readonly requestId: string;
+  /**
+   * Aborted when the client goes away. The gateway makes it on first read, through a getter that a spread
+   * copy of the call (`{ ...call }`) does not carry; `cancellation` is carried, and costs nothing to use.
+   */
   readonly signal?: AbortSignal;
+  /**
+   * The same event as `signal`, without an AbortSignal (one costs a few microseconds to make on Node 20,
+   * and the gateway serves thousands of requests a second). The gateway always gives it.
+   */
+  readonly cancellation?: Cancellation;
+}
+
+/** The client going away, as `BackendCall.cancellation` tells it. */
+export interface Cancellation {
+  /** True once the client went away. */
+  readonly cancelled: boolean;
+  /** Calls `listener` once when the client goes away, or now if it has; returns what unregisters it. */
+  onCancel(listener: () => void): () => void;
+}
+
+/** The call's cancellation: `cancellation` when given, else one read from `signal`; undefined with neither. */
+export function cancellationOf(call: BackendCall): Cancellation | undefined {
+  if (call.cancellation) return call.cancellation;
+  const signal = call.signal;
+  if (!signal) return undefined;
+  return {
+    get cancelled() {
+      return signal.aborted;
+    },
+    onCancel(listener) {
+      if (signal.aborted) {
+        listener();
+        return () => undefined;
+      }
+      signal.addEventListener('abort', listener, { once: true });
+      return () => signal.removeEventListener('abort', listener);
+    },
+  };
 }
 
 /** Every action CSP documents for the audit log. */

@@ -27,11 +27,9 @@ export class MfaResolver {
   ): Promise<typeof UpdateMyMfaResult> {
     if (!ctx.caller) return localFailure('UNAUTHENTICATED', ctx, UPDATE_MY_MFA_CODES);
     if (input.password.length === 0) return localFailure('PASSWORD_REQUIRED', ctx, UPDATE_MY_MFA_CODES);
-    const outcome = await ctx.backend.updateMfa({
-      ...ctx.backendCall(),
-      password: input.password,
-      turnedOn: input.turnedOn,
-    });
+    const outcome = await ctx.backend.updateMfa(
+      ctx.backendCall({ password: input.password, turnedOn: input.turnedOn }),
+    );
     if (!outcome.ok) return toMfaErrorMember(outcome.failure, UPDATE_MY_MFA_CODES);
     return new MfaStatus(outcome.value.turnedOn);
   }

@@ -13,6 +13,7 @@ import {
 } from '../../observability/upstream-observer.js';
 import { carriesSecret } from '../guards/secret-scrubbing.guard.js';
 import {
+  cancellationOf,
   fail,
   type BackendCall,
   type MfaAuditPage,
@@ -129,9 +130,9 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
     extraHeaders: Readonly<Record<string, string>> | undefined,
   ): Promise<CspAnswer | Fault> {
     return new Promise((resolve) => {
-      const signal = base.signal;
+      const cancellation = cancellationOf(base);
       // The client went away before the call: nothing is sent.
-      if (signal?.aborted) return resolve(fault('ERR_ABORTED', base));
+      if (cancellation?.cancelled) return resolve(fault('ERR_ABORTED', base));
       sending = { call, base, extraHeaders };
       let stream: Request;
       try {
@@ -141,11 +142,10 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
         sending = undefined;
       }
       // The client went away during the call: the upstream request is cut off (the error handler below
-      // sees the aborted signal and answers 'cancelled').
-      const cancel = () => stream.destroy(new Error('the client went away'));
-      signal?.addEventListener('abort', cancel, { once: true });
+      // sees the cancellation and answers 'cancelled').
+      const stopListening = cancellation?.onCancel(() => stream.destroy(new Error('the client went away')));
       const settle = (answer: CspAnswer | Fault) => {
-        signal?.removeEventListener('abort', cancel);
+        stopListening?.();
         resolve(answer);
       };
       let response: { statusCode: number; headers: CspAnswer['headers'] } | undefined;
@@ -186,7 +186,7 @@ export function createCspMfaClient(options: CspClientOptions): MfaBackend {
 
   /** Transport faults (timeout, reset, refused, cut-off body, cancellation) are all "upstream unavailable". */
   function fault(code: string, base: BackendCall): Fault {
-    const cancelled = base.signal?.aborted === true;
+    const cancelled = cancellationOf(base)?.cancelled === true;
     if (cancelled) {
       logger.debug({ requestId: base.requestId }, 'client went away; upstream call cancelled');
     } else {
