@@ -113,6 +113,8 @@ export interface OpenGatewayOptions {
   readonly bindings?: Record<string, unknown>;
   readonly supplied?: MfaBackend;
   readonly clusterWorker?: boolean;
+  /** WORKERS > 1, in a worker: fetches the sum of every worker's metrics from the primary, for GET /metrics. */
+  readonly clusterMetricsSum?: () => Promise<string>;
 }
 
 /** What the command needs besides the gateway: its logger, and whether tracing is on (for 'listening'). */
@@ -128,7 +130,10 @@ export interface OpenedGateway {
  * backend stack and the server.
  */
 export async function openGateway(config: Config, options: OpenGatewayOptions = {}): Promise<OpenedGateway> {
-  const observability = await createObservability(config.observability);
+  const observability = await createObservability(
+    config.observability,
+    options.clusterMetricsSum ? { clusterSum: options.clusterMetricsSum } : {},
+  );
   const { tracing } = observability;
   const base = createLogger({
     level: options.level ?? config.logLevel,

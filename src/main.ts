@@ -44,10 +44,16 @@ async function serve(config: Config, workerId: number | undefined): Promise<numb
   const { openGateway } = await import('./gateway.js');
   const { GatewayStartError } = await import('./gateway-start-error.js');
   const clusterWorker = workerId !== undefined;
+  // GET /metrics in a worker answers the sum over every worker, which the primary collects.
+  const clusterMetricsSum =
+    clusterWorker && config.observability.metrics.enabled
+      ? (await import('./worker-pool.js')).askPrimaryForMetrics
+      : undefined;
   let opened: Awaited<ReturnType<typeof openGateway>>;
   try {
     opened = await openGateway(config, {
       clusterWorker,
+      ...(clusterMetricsSum ? { clusterMetricsSum: () => clusterMetricsSum() } : {}),
       ...(clusterWorker ? { bindings: { pid: process.pid, worker: workerId } } : {}),
     });
   } catch (error) {
@@ -83,7 +89,11 @@ async function runPrimary(config: Config, logger: Logger): Promise<number> {
   const shared = config.security.bruteForce.redisUrl ? 'redis' : 'cluster';
   // Without Redis the counts live here, for every worker; with it, here only while Redis is unreachable.
   serveAttemptCountsToWorkers();
-  const pool = startWorkerPool({ size: config.workers, logger });
+  // With metrics on, the primary sums the workers' series for whichever worker a scrape reaches.
+  const metrics = config.observability.metrics.enabled
+    ? (await import('./observability/metrics.js')).createClusterMetrics()
+    : undefined;
+  const pool = startWorkerPool({ size: config.workers, logger, ...(metrics ? { metrics } : {}) });
   onStopSignal(config, logger, () =>
     pool.stop('SIGTERM').then((clean) => {
       if (!clean) throw new Error('a worker did not stop cleanly');

@@ -61,7 +61,7 @@ export const SETTINGS = {
   workers: {
     env: 'WORKERS',
     flag: '--workers',
-    help: "Worker processes serving the one port (node:cluster), e.g. the machine's core count; a worker that dies is restarted. Above 1, the brute-force counts are kept by the primary process for all workers, or in Redis with RATE_LIMIT_REDIS_URL.",
+    help: "Worker processes serving the one port (node:cluster), e.g. the machine's core count; a worker that dies is restarted. Above 1, the brute-force counts are kept by the primary process for all workers, or in Redis with RATE_LIMIT_REDIS_URL, and GET /metrics answers the sum over all workers.",
     fallback: '1',
     range: [1, 256],
   },

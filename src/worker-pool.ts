@@ -17,6 +17,11 @@ export interface WorkerPoolOptions {
   readonly maxRestartDelayMs?: number;
   /** A worker that listened this long before dying starts the delays over. Defaults to 60_000. */
   readonly stableAfterMs?: number;
+  /**
+   * The sum of every worker's metrics (observability/metrics.ts `createClusterMetrics`): a worker asked
+   * for GET /metrics gets it from here (`askPrimaryForMetrics`). Defaults to none (metrics off).
+   */
+  readonly metrics?: { collect(): Promise<string> };
 }
 
 export interface WorkerPool {
@@ -53,6 +58,23 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let allExited: (() => void) | undefined;
   let startFailed: ((error: Error) => void) | undefined;
   let port: number | undefined;
+
+  const metrics = options.metrics;
+  if (metrics) {
+    cluster.on('message', (worker: Worker, message: unknown) => {
+      if (!isMetricsAsk(message)) return;
+      const answer = (reply: Omit<MetricsAnswer, 'type' | 'id'>) => {
+        if (worker.isConnected()) worker.send({ type: METRICS_ANSWER, id: message.id, ...reply });
+      };
+      metrics.collect().then(
+        (text) => answer({ text }),
+        (error: unknown) => {
+          logger.warn({ err: error }, "the workers' metrics could not be collected");
+          answer({ failed: true });
+        },
+      );
+    });
+  }
 
   const ready = new Promise<{ port: number }>((resolve, reject) => {
     startFailed = reject;
@@ -122,4 +144,59 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
       return done;
     },
   };
+}
+
+const METRICS_ASK = 'csp-mfa-graphql:metrics-ask';
+const METRICS_ANSWER = 'csp-mfa-graphql:metrics-answer';
+
+interface MetricsAsk {
+  readonly type: typeof METRICS_ASK;
+  readonly id: number;
+}
+
+interface MetricsAnswer {
+  readonly type: typeof METRICS_ANSWER;
+  readonly id: number;
+  readonly text?: string;
+  readonly failed?: boolean;
+}
+
+const isMetricsAsk = (message: unknown): message is MetricsAsk =>
+  typeof message === 'object' &&
+  message !== null &&
+  (message as MetricsAsk).type === METRICS_ASK &&
+  typeof (message as MetricsAsk).id === 'number';
+
+const isMetricsAnswer = (message: unknown): message is MetricsAnswer =>
+  typeof message === 'object' && message !== null && (message as MetricsAnswer).type === METRICS_ANSWER;
+
+let metricsAsks = 0;
+
+/**
+ * In a worker: the sum of every worker's metrics, asked of the primary over the cluster's IPC channel.
+ * Rejects when this is no cluster worker, when the primary could not collect them, or after `timeoutMs`
+ * (longer than the 5 s the primary gives the workers).
+ */
+export function askPrimaryForMetrics(timeoutMs = 7_000): Promise<string> {
+  const worker = cluster.worker;
+  if (!worker) return Promise.reject(new Error('not a cluster worker'));
+  const id = ++metricsAsks;
+  return new Promise((resolve, reject) => {
+    const settle = () => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+    };
+    const onMessage = (message: unknown) => {
+      if (!isMetricsAnswer(message) || message.id !== id) return;
+      settle();
+      if (typeof message.text === 'string') resolve(message.text);
+      else reject(new Error("the primary could not collect the workers' metrics"));
+    };
+    const timer = setTimeout(() => {
+      settle();
+      reject(new Error('the primary did not answer in time'));
+    }, timeoutMs);
+    worker.on('message', onMessage);
+    worker.send({ type: METRICS_ASK, id } satisfies MetricsAsk);
+  });
 }

@@ -6,7 +6,7 @@
  * text, so the number of series cannot grow with traffic. docs/operations-observability.md lists them.
  */
 import { type ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { type GuardObserver, type GuardRefusal } from './guard-observer.js';
 import { type UpstreamObserver } from './upstream-observer.js';
 
@@ -41,11 +41,37 @@ export interface Metrics {
 export interface MetricsOptions {
   /** Process and Node.js runtime series (CPU, memory, event loop lag, GC, handles). Defaults to true. */
   readonly defaultMetrics?: boolean;
+  /**
+   * WORKERS > 1, in a worker: this registry answers the primary's collections, and `render` gives the
+   * sum over every worker, as `clusterSum` fetches it from the primary. Defaults to none (this process only).
+   */
+  readonly clusterSum?: () => Promise<string>;
+}
+
+/** The sum of every worker's metrics, collected by the cluster primary. */
+export interface ClusterMetrics {
+  collect(): Promise<string>;
+}
+
+/**
+ * WORKERS > 1, in the primary: asks every worker for its series and sums them (prom-client's
+ * AggregatorRegistry: counters and histograms summed; each default series as prom-client aggregates it).
+ */
+export function createClusterMetrics(): ClusterMetrics {
+  const aggregator = new AggregatorRegistry();
+  return { collect: () => aggregator.clusterMetrics() };
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.clusterSum) {
+    // The primary's collections read this registry; an AggregatorRegistry made in a worker installs
+    // prom-client's answer to them (it listens for the primary's requests on the worker's IPC channel).
+    AggregatorRegistry.setRegistries([registry]);
+    void new AggregatorRegistry();
+  }
+  const render = options.clusterSum ?? (() => registry.metrics());
 
   const activeRequests = new Gauge({
     name: 'http_server_active_requests',
@@ -94,7 +120,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
   return {
     contentType: registry.contentType,
-    render: () => registry.metrics(),
+    render,
 
     observeRequest(method, route, res) {
       activeRequests.inc();

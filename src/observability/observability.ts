@@ -24,9 +24,21 @@ export interface Observability {
   shutdown(): Promise<void>;
 }
 
-export async function createObservability(config: ObservabilityConfig): Promise<Observability> {
+export interface ObservabilityOptions {
+  /** WORKERS > 1, in a worker: fetches the sum of every worker's metrics from the primary (GET /metrics answers it). */
+  readonly clusterSum?: () => Promise<string>;
+}
+
+export async function createObservability(
+  config: ObservabilityConfig,
+  options: ObservabilityOptions = {},
+): Promise<Observability> {
   const boundName = createOperationNameBound(config.operationNames);
-  const metrics = config.metrics.enabled ? (await import('./metrics.js')).createMetrics() : undefined;
+  const metrics = config.metrics.enabled
+    ? (await import('./metrics.js')).createMetrics(
+        options.clusterSum ? { clusterSum: options.clusterSum } : {},
+      )
+    : undefined;
   const tracing = await startTracing(config.tracing, { boundName });
   return {
     ...(metrics ? { metrics, guard: metrics.guard } : {}),

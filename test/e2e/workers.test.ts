@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { cspError, json, PATCH_PATH, startFakeCsp, type FakeCsp } from '../helpers/fake-csp.js';
 import { UPDATE_MY_MFA, userJwt } from '../helpers/operations.js';
 import { MAIN, runToExit } from '../helpers/process.js';
+import { parsePrometheusText, type Exposition } from '../helpers/prometheus-text.js';
 import {
   freePort,
   redisServerPath,
@@ -130,6 +131,38 @@ function send(
   });
 }
 
+/** GET /metrics on a connection of its own (so scrapes go to both workers in turn), with its request id. */
+function scrapeOnce(
+  cluster: Cluster,
+  path = '/metrics',
+): Promise<{ requestId: string; exposition: Exposition }> {
+  const requestId = `workers-scrape-${process.pid}-${++seq}`;
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port: cluster.port,
+        path,
+        agent: false,
+        headers: { 'x-request-id': requestId, connection: 'close' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`GET ${path}: ${res.statusCode} ${text}`));
+          resolve({ requestId, exposition: parsePrometheusText(text) });
+        });
+      },
+    );
+    req.on('error', reject);
+  });
+}
+
+/** The sum of every sample of `name` whose labels include `labels`. */
+const total = (exposition: Exposition, name: string, labels: Record<string, string> = {}) =>
+  exposition.find(name, labels).reduce((sum, sample) => sum + sample.value, 0);
+
 /** The pid of the worker that logged the request's 'request finished' line. */
 const servedBy = (cluster: Cluster, requestId: string) =>
   cluster.waitFor(
@@ -197,6 +230,40 @@ describe('WORKERS=2', () => {
     );
     expect(pids.size).toBe(2);
     expect(pids.has(cluster.child.pid)).toBe(false);
+  });
+
+  it('answers GET /metrics with the sum over both workers, whichever worker gets the scrape', async () => {
+    const cluster = await startCluster({ CSP_BASE_URL: csp.url });
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await send(cluster, userJwt(), 'right'));
+    expect(answers.map((a) => a.typename)).toEqual(Array(6).fill('MfaStatus'));
+    const answeredBy = new Set(
+      await Promise.all(answers.map(async (a) => (await servedBy(cluster, a.requestId)).pid)),
+    );
+    expect(answeredBy.size).toBe(2);
+
+    const scrapes = [];
+    for (let i = 0; i < 4; i++) scrapes.push(await scrapeOnce(cluster));
+    for (const { exposition } of scrapes) {
+      expect(
+        total(exposition, 'graphql_operations_total', {
+          graphql_root_field: 'updateMyMfa',
+          outcome: 'MfaStatus',
+        }),
+      ).toBe(6);
+      expect(
+        total(exposition, 'http_client_request_duration_seconds_count', { http_request_method: 'PATCH' }),
+      ).toBe(6);
+      expect(
+        total(exposition, 'http_server_request_duration_seconds_count', { http_route: '/graphql' }),
+      ).toBe(6);
+      // One series per name: the workers' samples are summed, not listed side by side.
+      expect(exposition.find('graphql_operations_total', { outcome: 'MfaStatus' })).toHaveLength(1);
+    }
+    const scrapedBy = new Set(
+      await Promise.all(scrapes.map(async (s) => (await servedBy(cluster, s.requestId)).pid)),
+    );
+    expect(scrapedBy.size).toBe(2);
   });
 
   it('keeps one brute-force count for both workers (in the primary): the sixth wrong password is refused', async () => {
