@@ -170,7 +170,9 @@ async function openBaseBackend(
     );
     return {
       backend: store,
-      ...(demo ? { banner: (baseUrl: string) => demoBanner(baseUrl, store.location, demo) } : {}),
+      ...(demo
+        ? { banner: (baseUrl: string) => demoBanner(baseUrl, store.location, demo, explorerNote(config)) }
+        : {}),
     };
   } catch (error) {
     // Seeding an empty store is an admin step too: a lock held by another process then is a StoreError.
@@ -186,10 +188,34 @@ async function openBaseBackend(
 }
 
 /** Printed once, on the first start with an empty store: everything needed to try the API. */
+/**
+ * How a person at the terminal can try the API: Apollo Sandbox at /graphql, unless this configuration has
+ * no landing page (production) or runs only the manifest's documents (TRUSTED_DOCUMENTS).
+ */
+function explorerNote(config: Config): { label: string; note: string } {
+  if (config.trustedDocumentsPath) {
+    return {
+      label: 'GraphQL',
+      note: "TRUSTED_DOCUMENTS is set: only the manifest's documents run, named by id, so Sandbox cannot send its own; the token goes in the csp-auth-token header",
+    };
+  }
+  if (config.production) {
+    return {
+      label: 'GraphQL',
+      note: 'no Sandbox in production: send the token in the csp-auth-token header from any GraphQL client',
+    };
+  }
+  return {
+    label: 'Sandbox',
+    note: 'put the token in the csp-auth-token header, the password in the variables',
+  };
+}
+
 function demoBanner(
   baseUrl: string,
   path: string,
   demo: { username: string; password: string; token: string },
+  explorer: { label: string; note: string },
 ) {
   return [
     '',
@@ -198,7 +224,7 @@ function demoBanner(
     `  username:  ${demo.username}`,
     `  password:  ${demo.password}`,
     `  token:     ${demo.token}`,
-    `  Sandbox:   ${baseUrl}/graphql  (put the token in the csp-auth-token header, the password in the variables)`,
+    `  ${`${explorer.label}:`.padEnd(10)} ${baseUrl}/graphql  (${explorer.note})`,
     '  The token expires in 30 minutes; mint another with: npm run store -- token ' + demo.username,
     '',
   ].join('\n');

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { startProcess } from '../helpers/process.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { KIT_MANIFEST } from '../frontend/support/frontend-fixtures.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mfa-banner-'));
 
@@ -42,6 +43,7 @@ describe('the demo banner', () => {
     expect(password).toBeDefined();
     expect(token).toBeDefined();
     expect(stderr()).toContain('username:');
+    expect(stderr()).toMatch(/Sandbox: +http:\/\/127\.0\.0\.1:\d+\/graphql/);
 
     const lines = gateway.stdout.join('').split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThan(2);
@@ -50,5 +52,30 @@ describe('the demo banner', () => {
       expect(line).not.toContain(password);
       expect(line).not.toContain(token);
     }
+  });
+
+  /** The banner of a first start with these settings. */
+  async function bannerWith(env: Record<string, string>, name: string): Promise<string> {
+    const gateway = await startProcess({ MFA_STORE_PATH: path.join(dir, `${name}.sqlite`), ...env });
+    const stderr = () => gateway.stderr.join('');
+    try {
+      expect(await waitFor(() => /token: +\S+/.test(stderr()), 5_000)).toBe(true);
+    } finally {
+      gateway.child.kill('SIGTERM');
+      await gateway.exited();
+    }
+    return stderr();
+  }
+
+  it('points to Sandbox only where it can run: not with TRUSTED_DOCUMENTS', async () => {
+    const banner = await bannerWith({ TRUSTED_DOCUMENTS: KIT_MANIFEST }, 'trusted');
+    expect(banner).not.toContain('Sandbox:');
+    expect(banner).toMatch(/GraphQL: +http:\/\/127\.0\.0\.1:\d+\/graphql +\(TRUSTED_DOCUMENTS is set/);
+  });
+
+  it('points to Sandbox only where it can run: not in production', async () => {
+    const banner = await bannerWith({ NODE_ENV: 'production' }, 'production');
+    expect(banner).not.toContain('Sandbox:');
+    expect(banner).toContain('no Sandbox in production');
   });
 });
