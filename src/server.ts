@@ -254,7 +254,13 @@ export function createServer(options: ServerOptions): MfaServer {
     res.on('close', () => {
       inFlight--;
       if (draining && inFlight === 0) drained?.();
-      if (!res.writableFinished) cancellation.cancel();
+      if (res.writableFinished) return;
+      try {
+        cancellation.cancel();
+      } catch (error) {
+        // A listener's bug (a plugged-in backend's) is logged; it must not take the server down.
+        logFor().error({ err: error }, 'cancelling the backend calls failed');
+      }
     });
     const headerId = req.headers['x-request-id'];
     const requestId =

@@ -187,7 +187,6 @@ async function openBaseBackend(
   }
 }
 
-/** Printed once, on the first start with an empty store: everything needed to try the API. */
 /**
  * How a person at the terminal can try the API: Apollo Sandbox at /graphql, unless this configuration has
  * no landing page (production) or runs only the manifest's documents (TRUSTED_DOCUMENTS).
@@ -211,6 +210,7 @@ function explorerNote(config: Config): { label: string; note: string } {
   };
 }
 
+/** Printed once, on the first start with an empty store: everything needed to try the API. */
 function demoBanner(
   baseUrl: string,
   path: string,

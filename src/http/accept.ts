@@ -2,7 +2,7 @@
  * Accept values that Apollo Server answers exactly as it answers no Accept header: a single result as
  * `application/json; charset=utf-8`, no legacy incremental delivery, no HTML landing page for a GET.
  * The server drops such a header before Apollo, which then skips two of the three `negotiator` parses it
- * makes per request when a header is present (about 2.5 µs each). Exact values only: any other Accept,
+ * makes per request when a header is present (about 2 µs each). Exact values only: any other Accept,
  * Apollo Client's and urql's included, reaches Apollo as sent. test/unit/accept.test.ts checks each value
  * against the questions Apollo asks.
  */

@@ -133,6 +133,53 @@ describe('createGateway with a backend object', () => {
     expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain('request finished');
   });
 
+  it("tells a backend that the client went away, by cancellation and by signal; a listener's throw is logged, not fatal", async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    let told = { cancellation: false, signal: false };
+    let started: () => void = () => undefined;
+    const inCall = new Promise<void>((resolve) => (started = resolve));
+    const { backend } = scriptedBackend({
+      updateMfa: (call) =>
+        new Promise((resolve) => {
+          call.signal?.addEventListener('abort', () => (told = { ...told, signal: true }));
+          call.cancellation?.onCancel(() => {
+            told = { ...told, cancellation: true };
+            resolve(fail({ code: 'UPSTREAM_UNAVAILABLE', requestId: call.requestId }));
+            throw new Error('a backend bug in its listener');
+          });
+          started();
+        }),
+    });
+    const gateway = await createGateway({ backend, settings: LOCAL, log: { level: 'warn', destination } });
+    try {
+      const address = await gateway.listen();
+      const client = new AbortController();
+      const pending = fetch(address.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'csp-auth-token': userJwt() },
+        body: JSON.stringify({ query: UPDATE, variables: { input: { password: 'p', turnedOn: true } } }),
+        signal: client.signal,
+      }).catch(() => 'aborted');
+      await inCall;
+      client.abort();
+      expect(await pending).toBe('aborted');
+      for (let i = 0; i < 100 && !told.cancellation; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(told).toEqual({ cancellation: true, signal: true });
+      expect((await fetch(`${address.url}/health`)).status).toBe(200);
+      expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain(
+        'cancelling the backend calls failed',
+      );
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('closes a backend it refuses because isReady() answers false', async () => {
     const { backend, calls } = scriptedBackend({ isReady: async () => false });
     const error = await startError(createGateway({ backend, settings: LOCAL }));
