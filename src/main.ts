@@ -53,7 +53,7 @@ async function serve(config: Config, workerId: number | undefined): Promise<numb
   try {
     opened = await openGateway(config, {
       clusterWorker,
-      ...(clusterMetricsSum ? { clusterMetricsSum: () => clusterMetricsSum() } : {}),
+      ...(clusterMetricsSum ? { clusterMetricsSum } : {}),
       ...(clusterWorker ? { bindings: { pid: process.pid, worker: workerId } } : {}),
     });
   } catch (error) {

@@ -206,6 +206,14 @@ afterAll(async () => {
 
 const patches = () => csp.requests.filter((r) => r.method === 'PATCH' && r.path === PATCH_PATH).length;
 
+/** `count` updates with the right password, each on its own connection; every answer MfaStatus. The pids that served them. */
+async function rightUpdates(cluster: Cluster, count: number): Promise<Set<number | undefined>> {
+  const answers = [];
+  for (let i = 0; i < count; i++) answers.push(await send(cluster, userJwt(), 'right'));
+  expect(answers.map((a) => a.typename)).toEqual(Array(count).fill('MfaStatus'));
+  return new Set(await Promise.all(answers.map(async (a) => (await servedBy(cluster, a.requestId)).pid)));
+}
+
 /** Five wrong passwords spread over both workers, then a sixth: refused by the shared count, without an upstream call. */
 async function expectSharedCount(cluster: Cluster): Promise<void> {
   csp.onPatch(cspError(403));
@@ -222,25 +230,14 @@ async function expectSharedCount(cluster: Cluster): Promise<void> {
 describe('WORKERS=2', () => {
   it('serves one port from two worker processes, neither of them the primary', async () => {
     const cluster = await startCluster({ CSP_BASE_URL: csp.url });
-    const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await send(cluster, userJwt(), 'right'));
-    expect(answers.map((a) => a.typename)).toEqual(Array(4).fill('MfaStatus'));
-    const pids = new Set(
-      await Promise.all(answers.map(async (a) => (await servedBy(cluster, a.requestId)).pid)),
-    );
+    const pids = await rightUpdates(cluster, 4);
     expect(pids.size).toBe(2);
     expect(pids.has(cluster.child.pid)).toBe(false);
   });
 
   it('answers GET /metrics with the sum over both workers, whichever worker gets the scrape', async () => {
     const cluster = await startCluster({ CSP_BASE_URL: csp.url });
-    const answers = [];
-    for (let i = 0; i < 6; i++) answers.push(await send(cluster, userJwt(), 'right'));
-    expect(answers.map((a) => a.typename)).toEqual(Array(6).fill('MfaStatus'));
-    const answeredBy = new Set(
-      await Promise.all(answers.map(async (a) => (await servedBy(cluster, a.requestId)).pid)),
-    );
-    expect(answeredBy.size).toBe(2);
+    expect((await rightUpdates(cluster, 6)).size).toBe(2);
 
     const scrapes = [];
     for (let i = 0; i < 4; i++) scrapes.push(await scrapeOnce(cluster));
@@ -286,9 +283,7 @@ describe('WORKERS=2', () => {
       'a replacement worker',
     );
     expect(replacement.port).toBe(cluster.port);
-    const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await send(cluster, userJwt(), 'right'));
-    expect(answers.map((a) => a.typename)).toEqual(Array(4).fill('MfaStatus'));
+    await rightUpdates(cluster, 4);
   });
 
   it('stops every process on SIGTERM and exits 0', async () => {

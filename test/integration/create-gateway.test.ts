@@ -45,6 +45,18 @@ function scriptedBackend(overrides: Partial<MfaBackend> = {}) {
   return { backend, calls };
 }
 
+/** A log destination that keeps the lines written to it; `messages()` is their `msg` fields. */
+function logSink() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { destination, messages: () => lines.map((l) => (JSON.parse(l) as { msg: string }).msg) };
+}
+
 async function post(gateway: MfaGateway, query: string, variables?: Record<string, unknown>, token?: string) {
   const response = await fetch(gateway.address?.graphqlUrl ?? '', {
     method: 'POST',
@@ -115,13 +127,7 @@ describe('createGateway with a backend object', () => {
   });
 
   it('writes its log lines where it is told', async () => {
-    const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    });
+    const { destination, messages } = logSink();
     const gateway = await createGateway({
       backend: scriptedBackend().backend,
       settings: LOCAL,
@@ -130,17 +136,11 @@ describe('createGateway with a backend object', () => {
     const address = await gateway.listen();
     await fetch(`${address.url}/health`);
     await gateway.close();
-    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain('request finished');
+    expect(messages()).toContain('request finished');
   });
 
   it("tells a backend that the client went away, by cancellation and by signal; a listener's throw is logged, not fatal", async () => {
-    const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    });
+    const { destination, messages } = logSink();
     let told = { cancellation: false, signal: false };
     let started: () => void = () => undefined;
     const inCall = new Promise<void>((resolve) => (started = resolve));
@@ -172,9 +172,7 @@ describe('createGateway with a backend object', () => {
       for (let i = 0; i < 100 && !told.cancellation; i++) await new Promise((r) => setTimeout(r, 10));
       expect(told).toEqual({ cancellation: true, signal: true });
       expect((await fetch(`${address.url}/health`)).status).toBe(200);
-      expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain(
-        'cancelling the backend calls failed',
-      );
+      expect(messages()).toContain('cancelling the backend calls failed');
     } finally {
       await gateway.close();
     }
